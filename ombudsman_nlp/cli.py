@@ -1,0 +1,51 @@
+"""The ``ombudsman-nlp`` command line: extract, evaluate (and more), thin over the library."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import __version__, commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ombudsman-nlp",
+        description="Structured data from Local Government and Social Care Ombudsman decisions.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    extract = sub.add_parser("extract", help="tag decisions and write one JSON record per decision")
+    extract.add_argument("paths", nargs="+", help=".txt/.html files, folders of them, or JSONL with id and text")
+    extract.add_argument("-o", "--output", required=True, help="output JSONL file ('-' for stdout)")
+    extract.add_argument("--n-process", type=int, default=1, help="worker processes (default 1)")
+    extract.add_argument("--patterns", help="folder of pattern files replacing the bundled ones")
+    extract.add_argument("--resume", action="store_true", help="continue an interrupted run")
+    extract.add_argument("--no-progress", action="store_true", help="no progress bar")
+    extract.set_defaults(handler=commands.extract)
+
+    evaluate = sub.add_parser("evaluate", help="score the pipeline on labelled decisions")
+    evaluate.add_argument("gold", nargs="+", help="labelled files (gold JSONL, Prodigy, doccano, DocBin)")
+    evaluate.add_argument("--patterns", help="folder of pattern files replacing the bundled ones")
+    evaluate.add_argument("--json", action="store_true", help="machine-readable output")
+    evaluate.add_argument("--patterns-report", action="store_true", help="per-pattern statistics and missed spans")
+    evaluate.set_defaults(handler=commands.evaluate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except (OSError, ValueError) as err:
+        print(f"ombudsman-nlp: error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""What each command-line sub-command does; ``cli`` only parses the arguments."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import srsly
+
+from .batch import process_lines
+from .textio import InputDoc, iter_inputs
+
+
+def extract(args: argparse.Namespace) -> int:
+    """Write one record per input document; exit 1 when any document failed."""
+    items: Iterator[InputDoc] = iter_inputs(args.paths)
+    to_stdout = args.output == "-"
+    done: set[str] = set()
+    partial = Path(args.output + ".part") if not to_stdout else None
+    if args.resume and not to_stdout:
+        done = _finished_ids(Path(args.output), partial)
+        items = (item for item in items if item.id not in done)
+    elif partial is not None and partial.exists():
+        partial.unlink()
+    show = not args.no_progress and sys.stderr.isatty()
+    failed = written = 0
+    out = sys.stdout if to_stdout else open(partial, "a", encoding="utf-8")  # noqa: SIM115
+    try:
+        lines = process_lines(items, args.patterns, args.n_process)
+        if show:
+            from tqdm import tqdm
+
+            lines = tqdm(lines, unit="doc", desc="extract", file=sys.stderr)
+        for line in lines:
+            out.write(line + "\n")
+            out.flush()
+            written += 1
+            if '"error":' in line and "error" in json.loads(line):
+                failed += 1
+                record = json.loads(line)
+                print(f"{record['source']}: {record['error']}", file=sys.stderr)
+    finally:
+        if not to_stdout:
+            out.close()
+    if partial is not None:
+        os.replace(partial, args.output)
+    print(f"{written} records written to {args.output} ({failed} failed)", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _finished_ids(output: Path, partial: Path) -> set[str]:
+    """Ids already written by an interrupted run; moves the output back to ``partial``."""
+    if output.exists() and not partial.exists():
+        os.replace(output, partial)
+    if not partial.exists():
+        return set()
+    data = partial.read_bytes()
+    complete = data[: data.rfind(b"\n") + 1]
+    if len(complete) != len(data):
+        partial.write_bytes(complete)  # drop a line cut off mid-write
+    ids = set()
+    for line in complete.decode("utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            if "error" not in record:
+                ids.add(record["id"])
+    if ids or complete:
+        _rewrite_without_errors(partial)
+    return ids
+
+
+def _rewrite_without_errors(partial: Path) -> None:
+    """Drop error records so a resumed run retries those documents."""
+    records = [r for r in srsly.read_jsonl(partial) if "error" not in r]
+    srsly.write_jsonl(partial, records)
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    """Score the pipeline on labelled files and print (or dump) the scores."""
+    from .evaluation import evaluate_files
+
+    result = evaluate_files(args.gold, patterns=args.patterns, with_patterns=args.patterns_report)
+    for issue in result.issues:
+        print(f"{issue.source}: {issue.message}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(result.as_json(), indent=2))
+    else:
+        print(result.report())
+    return 0

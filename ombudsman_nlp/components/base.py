@@ -1,0 +1,83 @@
+"""What every rule-based component shares: its pattern set, validation and serialisation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+import srsly
+from spacy.language import Language
+from spacy.util import ensure_path
+
+from .. import extensions
+from ..patterns import Pattern, PatternError, bundled, parse_patterns, read_patterns, write_patterns
+
+
+class PatternComponent:
+    """A component driven by one JSONL pattern file.
+
+    Subclasses name the bundled file (``pattern_file``) and the labels it may use, and rebuild
+    their matchers in ``_compile``. ``to_disk``/``from_disk`` write and read the patterns, so
+    rules added in memory survive ``nlp.to_disk`` and ``spacy.load``.
+    """
+
+    pattern_file: ClassVar[str]
+    pattern_labels: ClassVar[tuple[str, ...] | None] = None
+
+    def __init__(self, nlp: Language, name: str, use_default_patterns: bool = True) -> None:
+        extensions.register()
+        self.nlp = nlp
+        self.name = name
+        self.patterns: list[Pattern] = []
+        if use_default_patterns:
+            self.set_patterns(bundled(self.pattern_file, self.pattern_labels))
+        else:
+            self.set_patterns([])
+
+    # -- patterns -------------------------------------------------------------------------
+    def set_patterns(self, patterns: Iterable[Pattern | dict]) -> None:
+        """Replace the rule set (dicts are validated like pattern-file lines)."""
+        self.patterns = self._validated(patterns)
+        self._compile()
+
+    def add_patterns(self, patterns: Iterable[Pattern | dict]) -> None:
+        """Add rules to the current set."""
+        self.set_patterns([*self.patterns, *self._validated(patterns)])
+
+    def load_patterns(self, path: str | Path) -> None:
+        """Replace the rule set with a pattern file."""
+        self.set_patterns(read_patterns(path, self.pattern_labels))
+
+    def _validated(self, patterns: Iterable[Pattern | dict]) -> list[Pattern]:
+        items = list(patterns)
+        if all(isinstance(p, Pattern) for p in items):
+            ids = [p.id for p in items]
+            duplicates = sorted({i for i in ids if ids.count(i) > 1})
+            if duplicates:
+                raise PatternError(f"{self.name}: duplicate pattern ids {duplicates}")
+            return items
+        lines = [srsly.json_dumps(p.to_json() if isinstance(p, Pattern) else p) for p in items]
+        return parse_patterns(lines, f"<{self.name} patterns>", self.pattern_labels)
+
+    def _compile(self) -> None:
+        """Build the matchers from ``self.patterns``."""
+
+    # -- serialisation --------------------------------------------------------------------
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        write_patterns(path / "patterns.jsonl", self.patterns)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> PatternComponent:
+        file = ensure_path(path) / "patterns.jsonl"
+        if file.exists():
+            self.load_patterns(file)
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        return srsly.msgpack_dumps({"patterns": [p.to_json() for p in self.patterns]})
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> PatternComponent:
+        self.set_patterns(srsly.msgpack_loads(data)["patterns"])
+        return self

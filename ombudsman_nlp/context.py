@@ -1,0 +1,83 @@
+"""ConText-style scope rules: modifiers that change or cancel the targets in their scope.
+
+A modifier is a pattern whose label is a category below. It reaches the targets after it
+(``direction: forward``), before it (``backward``) or both, within its sentence, up to
+``max_scope`` tokens and never past a ``TERMINATE`` hit. A ``PSEUDO`` hit cancels every target
+and modifier it overlaps: "not only", "no doubt" are not negations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .rules import Hit
+
+NEGATED = "NEGATED"  # "did not find fault", "no evidence of" -> FAULT becomes NO_FAULT
+REPORTED = "REPORTED"  # the complainant's voice -> findings dropped, injustice CLAIMED
+HYPOTHETICAL = "HYPOTHETICAL"  # general tests and conditionals -> dropped
+BOILERPLATE = "BOILERPLATE"  # standard paragraphs about fault and injustice -> dropped
+ORGANISATION = "ORGANISATION"  # the organisation's own earlier responses -> dropped
+TERMINATE = "TERMINATE"  # ends a modifier's scope: "but", "however"
+PSEUDO = "PSEUDO"  # looks like a trigger but is not one
+
+MODIFIER_LABELS: tuple[str, ...] = (
+    NEGATED,
+    REPORTED,
+    HYPOTHETICAL,
+    BOILERPLATE,
+    ORGANISATION,
+    TERMINATE,
+    PSEUDO,
+)
+
+
+@dataclass(frozen=True)
+class Modified:
+    """A target hit with the modifier categories (and their rule ids) that reach it."""
+
+    hit: Hit
+    categories: frozenset[str]
+    modifier_ids: tuple[str, ...]
+
+
+def _overlaps(a: Hit, b: Hit) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def apply_context(
+    targets: Sequence[Hit], modifiers: Sequence[Hit], sentence_end: int
+) -> list[Modified]:
+    """Resolve which modifiers reach which targets within one sentence."""
+    pseudo = [m for m in modifiers if m.pattern.label == PSEUDO]
+    targets = [t for t in targets if not any(_overlaps(t, p) for p in pseudo)]
+    active = [m for m in modifiers if m.pattern.label != PSEUDO]
+    active = [m for m in active if not any(_overlaps(m, p) for p in pseudo)]
+    terminators = sorted(m.start for m in active if m.pattern.label == TERMINATE)
+    scopes = [m for m in active if m.pattern.label != TERMINATE]
+    result: list[Modified] = []
+    for target in targets:
+        categories: set[str] = set()
+        ids: list[str] = []
+        for modifier in scopes:
+            if _overlaps(modifier, target):
+                continue
+            if _reaches(modifier, target, terminators):
+                categories.add(modifier.pattern.label)
+                ids.append(modifier.pattern.id)
+        result.append(Modified(target, frozenset(categories), tuple(ids)))
+    return result
+
+
+def _reaches(modifier: Hit, target: Hit, terminators: list[int]) -> bool:
+    direction = modifier.pattern.direction or "forward"
+    limit = modifier.pattern.max_scope
+    if target.start >= modifier.end and direction in ("forward", "both"):
+        if limit is not None and target.start - modifier.end > limit:
+            return False
+        return not any(modifier.end <= t < target.start for t in terminators)
+    if target.end <= modifier.start and direction in ("backward", "both"):
+        if limit is not None and modifier.start - target.end > limit:
+            return False
+        return not any(target.end <= t < modifier.start for t in terminators)
+    return False

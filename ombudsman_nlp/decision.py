@@ -1,0 +1,78 @@
+"""Build the pydantic ``Decision`` from a processed doc."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from .labels import ACTIONS_KEY, REMEDIES_KEY, SPAN_GROUP_KEYS
+from .schema import Action, Decision, Metadata, Overall, Payment, SpanRecord
+
+
+def span_record(span: Span) -> SpanRecord:
+    return SpanRecord(
+        start=span.start_char,
+        end=span.end_char,
+        label=span.label_,
+        text=span.text,
+        id=span.id_ or None,
+        section=span._.section,
+    )
+
+
+def payments(spans: list[Span]) -> list[Payment]:
+    """One payment per distinct (amount, payee): repeated mentions merge into one."""
+    merged: list[Payment] = []
+    for span in spans:
+        amount = span._.amount
+        if amount is None:
+            continue
+        mention = (span.start_char, span.end_char)
+        same = next(
+            (
+                p
+                for p in merged
+                if p.amount == amount and (p.payee is None or span._.payee is None or p.payee == span._.payee)
+            ),
+            None,
+        )
+        if same is None:
+            merged.append(
+                Payment(
+                    amount=amount,
+                    payee=span._.payee,
+                    purpose=span._.purpose or "other",
+                    status=span._.status,
+                    mentions=[mention],
+                )
+            )
+            continue
+        same.mentions.append(mention)
+        same.payee = same.payee or span._.payee
+        if same.purpose == "other" and span._.purpose:
+            same.purpose = span._.purpose
+        same.status = same.status or span._.status
+    return merged
+
+
+def actions(spans: list[Span]) -> list[Action]:
+    return [
+        Action(kind=s.label_, text=s.text, start=s.start_char, end=s.end_char, deadline=s._.deadline)
+        for s in spans
+    ]
+
+
+def build_decision(doc: Doc, doc_id: str | None = None) -> Decision:
+    """The ``Decision`` of a doc processed by the pipeline."""
+    spans = [span_record(s) for key in SPAN_GROUP_KEYS if key in doc.spans for s in doc.spans[key]]
+    spans.sort(key=lambda s: (s.start, s.end, s.label))
+    remedies = payments(list(doc.spans[REMEDIES_KEY])) if REMEDIES_KEY in doc.spans else []
+    return Decision(
+        id=doc_id or doc._.doc_id,
+        text=doc.text,
+        metadata=Metadata(**(doc._.metadata or {})),
+        spans=spans,
+        remedies=remedies,
+        overall=Overall(**(doc._.overall or {})),
+        actions=actions(list(doc.spans[ACTIONS_KEY])) if ACTIONS_KEY in doc.spans else [],
+        total_paid=round(sum(p.amount for p in remedies), 2),
+    )

@@ -1,0 +1,105 @@
+"""The matching engine every rule-based component shares.
+
+Phrase patterns run through one ``PhraseMatcher`` over the whole document: its cost does not
+grow with the number of phrases. Token patterns run through a ``Matcher``, whose cost grows with
+every pattern at every token, so they only run on the sentences that hold one of their anchor
+words (a required literal token of the pattern), found by a second ``PhraseMatcher``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from .patterns import Pattern
+
+_LITERAL_KEYS = ("LOWER", "ORTH", "NORM", "TEXT")
+_APOSTROPHES = ("'", "\u2019")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A pattern match: token offsets into the doc, end exclusive."""
+
+    pattern: Pattern
+    start: int
+    end: int
+
+
+def anchor_words(pattern: list[dict]) -> list[str] | None:
+    """Lower-cased words of which a token pattern must contain one, or None if it has none."""
+    for token in pattern:
+        if token.get("OP") in ("?", "*", "!"):
+            continue
+        for key in _LITERAL_KEYS:
+            value = token.get(key)
+            if isinstance(value, str):
+                return [value.lower()]
+            if isinstance(value, dict) and isinstance(value.get("IN"), list):
+                return [str(v).lower() for v in value["IN"]]
+    return None
+
+
+def _phrase_variants(phrase: str) -> set[str]:
+    """The phrase with straight and curly apostrophes, lower-cased."""
+    phrase = phrase.lower()
+    return {phrase.replace(_APOSTROPHES[0], a).replace(_APOSTROPHES[1], a) for a in _APOSTROPHES}
+
+
+class RuleMatcher:
+    """Find the hits of a list of patterns in a doc, sentence-scoped for token patterns."""
+
+    def __init__(self, nlp: Language, patterns: Iterable[Pattern]) -> None:
+        vocab = nlp.vocab
+        self.patterns: list[Pattern] = list(patterns)
+        self._by_key: dict[int, Pattern] = {}
+        self._phrases = PhraseMatcher(vocab, attr="LOWER")
+        self._tokens = Matcher(vocab, validate=True)
+        self._anchors = PhraseMatcher(vocab, attr="LOWER")
+        self._unanchored = False
+        tokenizer = nlp.make_doc
+        for pattern in self.patterns:
+            key = vocab.strings.add(pattern.id)
+            self._by_key[key] = pattern
+            if pattern.is_phrase:
+                docs = [tokenizer(v) for v in sorted(_phrase_variants(pattern.pattern))]
+                self._phrases.add(pattern.id, docs)
+            else:
+                self._tokens.add(pattern.id, [pattern.pattern])
+                words = anchor_words(pattern.pattern)
+                if words is None:
+                    self._unanchored = True
+                else:
+                    self._anchors.add("ANCHOR", [tokenizer(w) for w in words])
+        self._has_tokens = len(self._tokens) > 0
+
+    def __call__(self, doc: Doc, sentences: Sequence[Span] | None = None) -> list[Hit]:
+        """All hits in the doc, sorted by position. ``sentences`` scopes the token patterns."""
+        hits = [Hit(self._by_key[k], s, e) for k, s, e in self._phrases(doc)]
+        if self._has_tokens:
+            for span in self._token_scopes(doc, sentences):
+                for key, start, end in self._tokens(span):
+                    hits.append(Hit(self._by_key[key], span.start + start, span.start + end))
+        hits.sort(key=lambda h: (h.start, -h.end, h.pattern.id))
+        return hits
+
+    def _token_scopes(self, doc: Doc, sentences: Sequence[Span] | None) -> list[Span]:
+        if sentences is None:
+            sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+        if self._unanchored:
+            return list(sentences)
+        anchors = self._anchors(doc)
+        if not anchors:
+            return []
+        starts = [s.start for s in sentences]
+        chosen: dict[int, Span] = {}
+        for _, start, _ in anchors:
+            index = bisect_right(starts, start) - 1
+            if index >= 0 and start < sentences[index].end:
+                chosen.setdefault(index, sentences[index])
+        return [chosen[i] for i in sorted(chosen)]

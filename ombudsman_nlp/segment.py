@@ -1,0 +1,70 @@
+"""Lines, list markers and sentences of a decision text, by regular expression (no spaCy)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+_LINE = re.compile(r"[^\n]+")
+# "- ", "• ", "1. ", "1.2 ", "a) ", "(iii) " at the start of a line.
+_MARKER = re.compile(
+    r"[ \t]*(?:[-•*–·▪◦‣]|\(?\d{1,3}(?:\.\d{1,3})*[.)]?(?=\s)|\(?[a-hj-z][.)]|\(?[ivxl]{1,5}[.)])[ \t]+"
+)
+# A sentence ends at . ! ? (with closing quotes or brackets) before white space and a capital.
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(£\[]?[A-Z0-9£])")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st no nos para paras e.g i.e etc cf vs v s ss sch reg regs art ch pp p op "
+    "approx fig jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One non-empty line: its character range, and where the text after a list marker starts."""
+
+    start: int
+    end: int
+    content_start: int
+
+    @property
+    def has_marker(self) -> bool:
+        return self.content_start > self.start
+
+
+def iter_lines(text: str) -> Iterator[Line]:
+    """Non-empty lines with their list-marker offsets."""
+    for match in _LINE.finditer(text):
+        start, end = match.span()
+        line = match.group()
+        if not line.strip():
+            continue
+        marker = _MARKER.match(line)
+        content = start + (marker.end() if marker and marker.end() < len(line) else 0)
+        while content < end and text[content] in " \t":
+            content += 1
+        yield Line(start, end, content)
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence ranges within ``text[start:end]`` (one line's content)."""
+    ranges: list[tuple[int, int]] = []
+    begin = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        cut = match.start() + 1
+        word = text[max(begin, cut - 12) : cut - 1].rsplit(None, 1)
+        last = word[-1].lower().lstrip("(") if word else ""
+        if last in _ABBREVIATIONS:
+            continue
+        stop = match.end()
+        while stop > cut and text[stop - 1].isspace():
+            stop -= 1
+        ranges.append((begin, stop))
+        begin = match.end()
+    if begin < end:
+        stop = end
+        while stop > begin and text[stop - 1].isspace():
+            stop -= 1
+        if stop > begin:
+            ranges.append((begin, stop))
+    return ranges
