@@ -7,11 +7,11 @@ output of ``n_process=2`` is byte-identical to ``n_process=1``.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import srsly
 from spacy.language import Language
 
 from . import __version__
@@ -53,7 +53,7 @@ def _init_worker(patterns: str | None) -> None:
 
 def _work(item: InputDoc) -> str:
     assert _WORKER_NLP is not None
-    return srsly.json_dumps(process_input(_WORKER_NLP, item))
+    return json.dumps(process_input(_WORKER_NLP, item), ensure_ascii=False)
 
 
 def process_lines(

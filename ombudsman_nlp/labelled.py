@@ -430,7 +430,10 @@ def _is_int(value: Any) -> bool:
 
 
 def _quote(text: str, limit: int = 60) -> str:
-    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    """The text as a JSON string, its middle elided when long (both ends matter here)."""
+    if len(text) > limit:
+        half = (limit - 1) // 2
+        text = text[:half] + "…" + text[-half:]
     return json.dumps(text, ensure_ascii=False)
 
 
