@@ -51,7 +51,12 @@ REAL = [
     (
         "  • pay the first family £300, the second £100, the third £600 and fourth £500 for the "
         "uncertainty, distress and disruption caused.",
-        [("£300", 300.0, None), ("£100", 100.0, None), ("£600", 600.0, None), ("£500", 500.0, None)],
+        [
+            ("£300", 300.0, None),
+            ("£100", 100.0, None),
+            ("£600", 600.0, None),
+            ("£500", 500.0, None),
+        ],
     ),
     # 24-007-407
     (
@@ -127,7 +132,9 @@ def test_real_sentences(sentence: str, expected: list) -> None:
 
 def test_gold_offsets_exact() -> None:
     # 23-017-649: gold spans are exactly "£3,600" and "£200"
-    text = "- pays her £3,600 (18 months at £200 a month in line with our guidance on remedies); and"
+    text = (
+        "- pays her £3,600 (18 months at £200 a month in line with our guidance on remedies); and"
+    )
     spans = [(m.start, m.end) for m in find_money(text)]
     assert spans == [(11, 17), (32, 36)]
     assert [text[s:e] for s, e in spans] == ["£3,600", "£200"]
@@ -359,7 +366,11 @@ def test_not_a_range(text: str, expected: list) -> None:
         (2500, "words", "two thousand five hundred pounds"),
         (2050, "words", "two thousand and fifty pounds"),
         (1, "words", "one pound"),
-        (999_999, "words", "nine hundred and ninety-nine thousand nine hundred and ninety-nine pounds"),
+        (
+            999_999,
+            "words",
+            "nine hundred and ninety-nine thousand nine hundred and ninety-nine pounds",
+        ),
         (1500, "k", "£1.5k"),
         (2_000_000, "m", "£2m"),
         (2_500_000, "million", "£2.5 million"),
