@@ -22,7 +22,8 @@ Decisions:
   ``Money`` from the first bound to the second (``between`` is not in the span), with
   ``amount=None`` and ``low``/``high`` set. It is a range only when ``low < high``; ``from £282
   to £351.60`` is a change, not a range, and gives two amounts. ``find_money(text,
-  split_ranges=True)`` gives each bound as its own ``Money`` instead (``per`` kept).
+  split_ranges=True)`` gives each bound as its own ``Money`` instead (``per`` kept). In
+  ``£1-2 million`` the multiplier applies to both bounds.
 - A malformed number after a currency sign (``£1,00,0``, ``£12,34``, ``£3.588``, ``£10 000``
   with a plain space, which could be ``£10`` and another number) is still a mention, with
   ``amount=None``: never a guessed number. Number words that do not form a number (``several
@@ -188,8 +189,10 @@ _NUMBER_WORDS = sorted(
     [*_UNITS, *_TEENS, *_TENS, "hundred", *_SCALES, "zero"], key=len, reverse=True
 )
 _W = "(?:" + "|".join(_NUMBER_WORDS) + ")"
+# At most 16 number words (any amount below a billion needs at most 14); the bound keeps a long
+# run of number words from costing quadratic time.
 _WORDS_RE = re.compile(
-    rf"(?<!half )(?<!half-)\b(?:a{_SP}+)?{_W}(?:(?:{_SP}+|-)(?:and{_SP}+)?{_W})*"
+    rf"(?<!half )(?<!half-)\b(?:a{_SP}+)?{_W}(?:(?:{_SP}{{1,3}}|-)(?:and{_SP}{{1,3}})?{_W}){{0,15}}"
     rf"{_SP}+(?P<unit>pounds?|pence)\b",
     re.IGNORECASE,
 )
@@ -314,7 +317,8 @@ def _tokens(text: str) -> list[_Tok]:
             mult = m.group("mult")
             toks.append(_Tok(m.start(), m.end(), _number(m.group("num"), mult), True, bool(mult)))
     has_words = any(w in text for w in _SUFFIX_WORDS)
-    if has_words or has_gbp or _DIGIT_P_RE.search(text):
+    has_suffix = has_words or has_gbp or _DIGIT_P_RE.search(text) is not None
+    if has_suffix:
         for m in _SUFFIX_RE.finditer(text):
             if m.group("snum"):
                 num, mult = m.group("snum"), m.group("smult")
@@ -325,7 +329,7 @@ def _tokens(text: str) -> list[_Tok]:
                 toks.append(_Tok(m.start(), m.end(), value, False, False))
     if has_words:
         toks.extend(t for m in _WORDS_RE.finditer(text) if (t := _words_token(m)) is not None)
-    if len(toks) > 1 and (has_gbp or has_words):
+    if len(toks) > 1 and has_suffix:  # several patterns ran: put their hits in order
         merged = sorted(toks, key=lambda t: (t.start, -t.end))
         toks = []
         for tok in merged:

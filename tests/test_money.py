@@ -150,6 +150,27 @@ def test_itemised_total_gives_each_part() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "text", ["two and five pounds", "five thousand two thousand pounds", "several hundred pounds"]
+)
+def test_number_words_that_are_not_a_number(text: str) -> None:
+    assert find_money(f"It cost {text} in all.") == []
+
+
+def test_mixed_forms_in_order() -> None:
+    text = "It cost 50p, then £5, then GBP 6, then 7 pounds, then eight pounds and £9."
+    assert found(text) == [
+        ("50p", 0.5, None),
+        ("£5", 5.0, None),
+        ("GBP 6", 6.0, None),
+        ("7 pounds", 7.0, None),
+        ("eight pounds", 8.0, None),
+        ("£9", 9.0, None),
+    ]
+    assert found("A copy costs 20p; the permit £35.") == [("20p", 0.2, None), ("£35", 35.0, None)]
+    assert found("The permit £35; a copy 20p.") == [("£35", 35.0, None), ("20p", 0.2, None)]
+
+
 def test_no_money() -> None:
     assert find_money("") == []
     assert find_money("The Council delayed for 12 months, from 1 April 2023 to 10pm.") == []
@@ -225,6 +246,10 @@ def test_parse_amount(text: str, amount: float) -> None:
         "several hundred pounds",
         "half a million pounds",
         "five five pounds",
+        "two and five pounds",
+        "fifty and five pounds",
+        "five thousand two thousand pounds",
+        "one hundred five hundred pounds",
         "the Council",
         "",
         "£",
