@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ombudsman_nlp.labels import SPAN_LABELS
+from ombudsman_nlp.textio import json_error
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -45,6 +46,9 @@ _PRODIGY_KEYS = frozenset(
 )
 _DOCCANO_KEYS: tuple[str, ...] = ("label", "labels", "entities")
 _SKIP_ANSWERS = frozenset({"reject", "ignore"})
+# Where a DocBin document keeps its id: user_data["id"], doc._.id, or doc._.doc_id (the
+# extension this library's pipeline sets).
+_DOCBIN_ID_KEYS: tuple[str, ...] = ("id", "doc_id")
 _DOCBIN_SUFFIXES = frozenset({".spacy", ".docbin"})
 # zlib stream headers: DocBin.to_bytes() is zlib-compressed msgpack.
 _ZLIB_HEADERS: tuple[bytes, ...] = (b"x\x01", b"x\x5e", b"x\x9c", b"x\xda")
@@ -115,17 +119,22 @@ def read_labelled(
     labels: Collection[str] | None = None,
     *,
     nlp: Language | None = None,
+    check_tokens: bool = True,
 ) -> tuple[list[dict], list[LoadIssue]]:
     """Read a labelled file into gold-shaped records and the problems found.
 
     ``labels``: the span labels allowed (default: the seven labels of ANNOTATION.md).
     ``nlp``: whose tokenizer decides token boundaries (default: ``spacy.blank("en")``).
+    ``check_tokens``: drop spans off token boundaries (scoring works on characters and can
+    keep them: pass False).
 
     Prodigy records answered ``reject`` or ``ignore`` are skipped. The record id is the
     ``id`` field, else ``meta.id``, else ``_input_hash``, else ``<file stem>:<line>``
     (``<file stem>:<N>`` for the N-th document of a DocBin, which may carry its id in
-    ``doc.user_data["id"]`` or ``doc._.id``). Spans come out sorted by offsets, with their
-    leading and trailing white space trimmed and ``text`` equal to the slice.
+    ``doc.user_data["id"]``, ``doc._.id`` or ``doc._.doc_id``, and its decision-level fields
+    as ``doc.user_data[key]`` or ``doc._.key``, e.g. ``doc._.metadata``). Spans come out
+    sorted by offsets, with their leading and trailing white space trimmed and ``text``
+    equal to the slice.
 
     Raises ``FileNotFoundError``/``IsADirectoryError`` if ``path`` is not a file; every
     problem inside the file is a :class:`LoadIssue`.
@@ -135,7 +144,10 @@ def read_labelled(
         raise FileNotFoundError(f"{path}: no such file")
     if path.is_dir():
         raise IsADirectoryError(f"{path}: is a folder, not a labelled file")
+    if isinstance(labels, str):  # one label, not its letters
+        labels = (labels,)
     reader = _Reader(path, frozenset(SPAN_LABELS if labels is None else labels), nlp)
+    reader.check_tokens = check_tokens
     if _detect_format_safe(path) == "docbin":
         reader.read_docbin()
     else:
@@ -164,6 +176,7 @@ class _RawSpan:
     end: Any
     label: Any
     text: Any = None  # the span's own "text" field, if any
+    problem: str | None = None  # why the entry is not a span at all
 
 
 class _Reader:
@@ -174,6 +187,7 @@ class _Reader:
         self.records: list[dict] = []
         self.issues: list[LoadIssue] = []
         self.ids: dict[str, str] = {}
+        self.check_tokens = True
 
     def issue(self, where: str, message: str) -> None:
         self.issues.append(LoadIssue(where, message))
@@ -198,12 +212,12 @@ class _Reader:
     def read_line(self, lineno: int, line: bytes) -> None:
         where = f"{self.path}:{lineno}"
         try:
-            record = json.loads(line.decode("utf-8-sig" if lineno == 1 else "utf-8"))
+            record = json.loads(line.decode("utf-8-sig" if lineno == 1 else "utf-8").rstrip("\r\n"))
         except UnicodeDecodeError as exc:
             self.issue(where, f"not valid UTF-8 (byte {exc.start}); line skipped")
             return
         except json.JSONDecodeError as exc:
-            self.issue(where, f"invalid JSON: {exc.msg} (column {exc.colno}); line skipped")
+            self.issue(where, f"invalid JSON: {json_error(exc)}; line skipped")
             return
         if not isinstance(record, dict):
             self.issue(where, "expected a JSON object; line skipped")
@@ -248,11 +262,11 @@ class _Reader:
         raw: list[_RawSpan] = []
         for i, span in enumerate(spans, start=1):
             if not isinstance(span, dict):
-                self.issue(where, f"span {i}: expected an object with start, end, label")
+                raw.append(_bad(i, "expected an object with start, end and label"))
                 continue
             missing = [key for key in ("start", "end", "label") if key not in span]
             if missing:
-                self.issue(where, f"span {i}: missing {', '.join(map(repr, missing))}; dropped")
+                raw.append(_bad(i, f"missing {', '.join(map(repr, missing))}"))
                 continue
             raw.append(_RawSpan(i, span["start"], span["end"], span["label"], span.get("text")))
         return raw
@@ -278,11 +292,8 @@ class _Reader:
                         _RawSpan(i, entry["start_offset"], entry["end_offset"], entry["label"])
                     )
                 else:
-                    self.issue(
-                        where,
-                        f"'{key}' entry {i}: expected [start, end, label], got "
-                        f"{json.dumps(entry, ensure_ascii=False)[:60]}; dropped",
-                    )
+                    got = json.dumps(entry, ensure_ascii=False)[:60]
+                    raw.append(_bad(i, f"'{key}' entry: expected [start, end, label], got {got}"))
         return raw
 
     # -- DocBin ------------------------------------------------------------------------
@@ -313,12 +324,12 @@ class _Reader:
                     seen.add(key)
                     raw.append(_RawSpan(len(raw) + 1, *key))
             user = _user_fields(doc)
-            doc_id = user.get("id")
-            doc_id = f"{self.path.stem}:{n}" if doc_id in (None, "") else str(doc_id)
+            doc_id = next((user[k] for k in _DOCBIN_ID_KEYS if user.get(k) not in (None, "")), None)
+            doc_id = f"{self.path.stem}:{n}" if doc_id is None else str(doc_id)
             out: dict[str, Any] = {"id": doc_id, "text": doc.text}
             out["spans"] = self.check_spans(doc.text, raw, where)
             for key in GOLD_FIELDS:
-                if key in user:
+                if user.get(key) is not None:
                     out[key] = user[key]
             self.add(out, where)
 
@@ -336,6 +347,9 @@ class _Reader:
         tokens: Doc | None = None
         for raw in raw_spans:
             name = f"span {raw.index}"
+            if raw.problem:
+                self.issue(where, f"{name}: {raw.problem}; dropped")
+                continue
             start, end, label = raw.start, raw.end, raw.label
             if not _is_int(start) or not _is_int(end):
                 self.issue(
@@ -371,9 +385,9 @@ class _Reader:
             if s == e:
                 self.issue(where, f"{name}: span holds only white space; dropped")
                 continue
-            if tokens is None:
+            if tokens is None and self.check_tokens:
                 tokens = self.tokenize(text)
-            if tokens.char_span(s, e) is None:
+            if tokens is not None and tokens.char_span(s, e) is None:
                 near = tokens.char_span(s, e, alignment_mode="expand")
                 hint = f"; nearest tokens: {_quote(near.text)}" if near is not None else ""
                 self.issue(
@@ -398,6 +412,10 @@ class _Reader:
             kept.append(span)
         kept.sort(key=lambda sp: (sp["start"], sp["end"], sp["label"]))
         return kept
+
+
+def _bad(index: int, problem: str) -> _RawSpan:
+    return _RawSpan(index, None, None, None, problem=problem)
 
 
 def _record_id(record: Mapping[str, Any]) -> str | None:

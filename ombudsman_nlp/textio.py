@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -105,6 +104,7 @@ _BOMS_UTF16: tuple[bytes, ...] = (b"\xff\xfe", b"\xfe\xff")
 # Share of control characters (other than tab, newline, carriage return, form feed,
 # vertical tab) above which a text is taken to be binary.
 _MAX_CONTROL_SHARE = 0.05
+_MIN_CONTROLS = 3  # a stray control character or two does not make a short text binary
 _SAMPLE_CHARS = 100_000
 
 _LINE_BREAKS_RE = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
@@ -116,6 +116,17 @@ _INVISIBLE_RE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066
 # C0/C1 controls left after the above (tab and newline are kept).
 _CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
+# C0 control characters other than tab, newline, CR, VT and FF (C1 controls are left out:
+# UTF-8 text decoded as latin-1 is full of them, and ftfy repairs it).
+_BINARY_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+# A cheap test for "ftfy may have something to fix" (ftfy's own test costs more than
+# tokenizing): mojibake of UTF-8 starts with what a UTF-8 lead byte (0xC2-0xF4) becomes in
+# latin-1/cp1252 (Â..ô), MacRoman (¬ √ ‚), cp437 (Γ) or cp1251 (в Р С), followed by a
+# non-ASCII character or a space; ftfy also fixes C1 controls and surrogates.
+_FTFY_HINT_RE = re.compile(
+    "[\u00c2-\u00f4\u00ac\u221a\u201a\u0393\u0432\u0420\u0421][^\x00-\x1f\x21-\x7f]"
+    "|[\x80-\x9f\ud800-\udfff]"
+)
 
 _HTML_START_RE = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S)
 _HTML_TAG_NAMES = (
@@ -160,10 +171,8 @@ def _control_reason(text: str) -> str | None:
         return "binary data: contains NUL characters (not text)"
     if not sample:
         return None
-    controls = sum(
-        1 for ch in sample if ch not in "\t\n\r\x0b\x0c" and unicodedata.category(ch) == "Cc"
-    )
-    if controls / len(sample) > _MAX_CONTROL_SHARE:
+    controls = len(_BINARY_CONTROL_RE.findall(sample))
+    if controls >= _MIN_CONTROLS and controls / len(sample) > _MAX_CONTROL_SHARE:
         return (
             f"binary data: {controls} of the first {len(sample)} characters are control "
             "characters (not text)"
@@ -239,10 +248,11 @@ def clean_text(raw: str | bytes, *, html: bool | None = None) -> tuple[str, list
         text = html_to_text(text)
         warnings.append("converted HTML to text")
 
-    fixed = ftfy.fix_text(text, _FTFY_CONFIG)
-    if fixed != text:
-        warnings.append("repaired mojibake")
-        text = fixed
+    if not text.isascii() and _FTFY_HINT_RE.search(text):
+        fixed = ftfy.fix_text(text, _FTFY_CONFIG)
+        if fixed != text:
+            warnings.append("repaired mojibake")
+            text = fixed
 
     text = _ODD_SPACES_RE.sub(" ", text)
     removed = 0
@@ -270,8 +280,8 @@ def _tags(names: str) -> frozenset[str]:
 _VOID_TAGS = _tags("area base br col embed hr img input keygen link meta param source track wbr")
 # Elements whose content is never text of the decision.
 _SKIP_TAGS = _tags(
-    "script style head nav noscript template svg math iframe object canvas select textarea "
-    "button dialog"
+    "script style head title nav noscript template svg math iframe object canvas select "
+    "textarea button dialog"
 )
 # Block elements: a line break before and after.
 _BLOCK_TAGS = _tags(
@@ -412,9 +422,14 @@ class _TextExtractor(HTMLParser):
     def _is_hidden(self, tag: str, attrs: dict[str, str | None]) -> bool:
         if tag in _SKIP_TAGS or "hidden" in attrs:
             return True
+        role = (attrs.get("role") or "").lower()
+        if (tag == "footer" or role == "contentinfo") and not any(
+            el.tag in {"article", "main"} for el in self.stack
+        ):
+            return True  # the site's footer, not an article's
         if (attrs.get("aria-hidden") or "").lower() == "true":
             return True
-        if (attrs.get("role") or "").lower() in {"navigation", "search", "dialog", "alertdialog"}:
+        if role in {"navigation", "search", "dialog", "alertdialog"}:
             return True
         if _HIDDEN_STYLE_RE.search(attrs.get("style") or ""):
             return True
@@ -735,13 +750,13 @@ def _jsonl_record(path: Path, lineno: int, line: bytes) -> InputDoc:
         raw = line.decode("cp1252", errors="replace")
         warnings.append(f"line decoded as cp1252 (not valid UTF-8 at byte {exc.start})")
     try:
-        record = json.loads(raw)
+        record = json.loads(raw.rstrip("\r\n"))
     except json.JSONDecodeError as exc:
         return InputDoc(
             fallback_id,
             None,
             source,
-            error=f"{source}: invalid JSON: {exc.msg} (column {exc.colno})",
+            error=f"{source}: invalid JSON: {json_error(exc)}",
             warnings=warnings,
         )
     if not isinstance(record, dict):
@@ -766,6 +781,12 @@ def _jsonl_record(path: Path, lineno: int, line: bytes) -> InputDoc:
             doc_id, None, source, error=f"{source}: {exc}", warnings=warnings, extra=extra
         )
     return InputDoc(doc_id, cleaned, source, warnings=warnings + more, extra=extra)
+
+
+def json_error(exc: json.JSONDecodeError) -> str:
+    """A JSON error as "Expecting value at column 12" (the line is the caller's to give)."""
+    msg = exc.msg if exc.msg.endswith(" at") else f"{exc.msg} at"
+    return f"{msg} column {exc.colno}"
 
 
 def _json_type(value: object) -> str:
