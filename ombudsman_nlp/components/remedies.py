@@ -22,7 +22,7 @@ PURPOSE_LABELS = tuple(
 STATUS_LABELS = ("STATUS_AGREED", "STATUS_RECOMMENDED", "STATUS_OFFERED", "STATUS_ALREADY_PAID")
 EXCLUDED_SECTIONS = frozenset({"header", "furniture", "role_and_powers", "how_considered"})
 _PAYEE = re.compile(
-    r"\b(?:pay|paying|pays|paid|refund|refunding|reimburse|reimbursing|to|offered)\s+"
+    r"\b(?i:pay|paying|pays|paid|refund|refunding|reimburse|reimbursing|to|offered)\s+"
     r"(?P<payee>(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.? [A-Z](?: and (?:Mr|Mrs|Ms|Miss|Dr|Mx)\.? [A-Z])?"
     r"|the (?:couple|family|families|estate)|each of the [a-z]+ families|the [a-z]+ family)\b"
 )
