@@ -127,10 +127,10 @@ class Sectionizer(PatternComponent):
     @staticmethod
     def _section_spans(doc: Doc, sections: list[tuple[int, str, str]]) -> list[Span]:
         spans: list[Span] = []
-        text_end = len(doc.text)
-        bounds = [*sections[1:], (text_end, "", "")]
-        for (start, label, pattern_id), (end, _, _) in zip(sections, bounds):
-            while end > start and doc.text[end - 1].isspace():
+        text = doc.text  # built anew from the tokens on every access
+        bounds = [*sections[1:], (len(text), "", "")]
+        for (start, label, pattern_id), (end, _, _) in zip(sections, bounds, strict=True):
+            while end > start and text[end - 1].isspace():
                 end -= 1
             if end <= start:
                 continue
