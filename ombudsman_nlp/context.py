@@ -37,6 +37,9 @@ MODIFIER_LABELS: tuple[str, ...] = (
 )
 
 
+_SELF_CONTAINED = frozenset({NEGATED, REPORTED, CLAUSE})
+
+
 @dataclass(frozen=True)
 class Modified:
     """A target hit with the modifier categories (and their rule ids) that reach it."""
@@ -66,6 +69,12 @@ def apply_context(
         ids: list[str] = []
         for modifier in scopes:
             if _overlaps(modifier, target):
+                # "no fault" holds its own negation and "complains" its own voice; a drop
+                # rule ("the Council upheld") cancels a target it overlaps.
+                if modifier.pattern.label in _SELF_CONTAINED:
+                    continue
+                categories.add(modifier.pattern.label)
+                ids.append(modifier.pattern.id)
                 continue
             if _reaches(modifier, target, terminators):
                 categories.add(modifier.pattern.label)

@@ -50,13 +50,13 @@ _FAMILIES: dict[str, str] = {
     NO_INJUSTICE: "injustice",
     CLAIMED_INJUSTICE: "injustice",
 }
-_NEVER = ["header", "furniture", "role_and_powers", "how_considered"]
+_NEVER = ["furniture", "role_and_powers", "how_considered"]
 DEFAULT_EXCLUDED_SECTIONS: dict[str, list[str]] = {
     FAULT: [*_NEVER, "complaint", "investigated"],
     NO_FAULT: [*_NEVER, "complaint", "investigated"],
     INJUSTICE: [*_NEVER, "complaint", "investigated", "action"],
     NO_INJUSTICE: [*_NEVER, "complaint", "investigated", "action"],
-    CLAIMED_INJUSTICE: [*_NEVER, "action", "decision"],
+    CLAIMED_INJUSTICE: [*_NEVER, "header", "action", "decision"],
 }
 # Sections written in the complainant's voice: what they hold is reported, not found.
 DEFAULT_REPORTED_SECTIONS: tuple[str, ...] = ("complaint",)
