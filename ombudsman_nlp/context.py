@@ -37,7 +37,7 @@ MODIFIER_LABELS: tuple[str, ...] = (
 )
 
 
-_SELF_CONTAINED = frozenset({NEGATED, REPORTED, CLAUSE})
+_SELF_CONTAINED = frozenset({NEGATED, REPORTED, REMEDY, CLAUSE})
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def apply_context(
         ids: list[str] = []
         for modifier in scopes:
             if _overlaps(modifier, target):
-                # "no fault" holds its own negation and "complains" its own voice; a drop
+                # "no fault" holds its own negation, "had to pay" its own verb; a drop
                 # rule ("the Council upheld") cancels a target it overlaps.
                 if modifier.pattern.label in _SELF_CONTAINED:
                     continue
