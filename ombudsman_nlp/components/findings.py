@@ -11,12 +11,12 @@ from spacy.tokens import Doc, Span
 from ..context import (
     BOILERPLATE,
     CLAUSE,
-    PSEUDO,
-    REMEDY,
     HYPOTHETICAL,
     MODIFIER_LABELS,
     NEGATED,
     ORGANISATION,
+    PSEUDO,
+    REMEDY,
     REPORTED,
     TERMINATE,
     Modified,
@@ -165,7 +165,13 @@ class FindingsTagger(PatternComponent):
                 for hit in cue_hits:
                     if self._allowed(hit, hit.pattern.label, section):
                         cues.append(
-                            Span(doc, hit.start, hit.end, label=hit.pattern.label, span_id=hit.pattern.id)
+                            Span(
+                                doc,
+                                hit.start,
+                                hit.end,
+                                label=hit.pattern.label,
+                                span_id=hit.pattern.id,
+                            )
                         )
                 hits = [h for h in hits if h.pattern.label not in CUE_LABELS]
                 if not hits:
@@ -218,9 +224,9 @@ class FindingsTagger(PatternComponent):
         purposes: list[Span] = []
         for item in apply_context(select_targets(hits), mods, sentence.end):
             label = resolve_label(item.hit.pattern.label, item.categories, reported)
-            if label is None and REMEDY in item.categories and not item.categories & _DROP:
-                if item.hit.pattern.label == INJUSTICE and not reported:
-                    purposes.append(Span(doc, item.hit.start, item.hit.end, label=INJUSTICE))
+            purpose = REMEDY in item.categories and not item.categories & _DROP
+            if purpose and item.hit.pattern.label == INJUSTICE and not reported:
+                purposes.append(Span(doc, item.hit.start, item.hit.end, label=INJUSTICE))
             if label is not None and self._allowed(item.hit, label, section):
                 resolved.append((label, item))
         if not resolved:
@@ -243,7 +249,9 @@ class FindingsTagger(PatternComponent):
             if key in seen or not len(extent):
                 continue
             seen.add(key)
-            spans.append(Span(doc, extent.start, extent.end, label=label, span_id=item.hit.pattern.id))
+            spans.append(
+                Span(doc, extent.start, extent.end, label=label, span_id=item.hit.pattern.id)
+            )
         return spans, purposes
 
     @staticmethod
@@ -280,7 +288,7 @@ class FindingsTagger(PatternComponent):
         starts = [sentence.start, *(end for _, end in cuts)]
         ends = [*(start for start, _ in cuts), sentence.end]
         clauses = []
-        for start, end in zip(starts, ends):
+        for start, end in zip(starts, ends, strict=True):
             while start < end and (doc[start].text in ",;" or doc[start].is_space):
                 start += 1
             while end > start and (doc[end - 1].text in ",;" or doc[end - 1].is_space):
