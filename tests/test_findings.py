@@ -95,7 +95,7 @@ def test_fault_without_the_word_only_in_summary_and_final_decision(nlp):
 
 def test_we_upheld_is_fault(nlp):
     text = "We upheld Mr X’s complaint about delays in the children’s statutory complaints process."
-    assert tagged(nlp, summary=text) == [("FAULT", text, "fault.we_upheld")]
+    assert tagged(nlp, summary=text) == [("FAULT", text, "fault.upheld.we_upheld")]
 
 
 def test_allegations_produce_no_fault_finding(nlp):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -99,6 +101,15 @@ def select_targets(hits: list[Hit]) -> list[Hit]:
     return sorted(kept, key=lambda h: (h.start, h.end))
 
 
+def sentence_starts(doc: Doc) -> list[int]:
+    """Token offsets where sentences start, read from the array (no Span per sentence)."""
+    if not doc.has_annotation("SENT_START"):
+        return [0]
+    flags = doc.to_array([SENT_START])
+    starts = numpy.flatnonzero(flags == 1).tolist()
+    return starts if starts and starts[0] == 0 else [0, *starts]
+
+
 def trim(span: Span) -> Span:
     """The span without leading/trailing white space and list-marker punctuation."""
     start, end = span.start, span.end
@@ -155,11 +166,10 @@ class FindingsTagger(PatternComponent):
         injustice: list[Span] = []
         purposes: list[Span] = []
         cues: list[Span] = []
-        sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
-        targets = self._targets(doc, sentences)
+        targets = self._targets(doc)
         if targets:
-            modifiers = self._modifiers(doc, sentences)
-            grouped = self._by_sentence(doc, sentences, targets, modifiers)
+            modifiers = self._modifiers(doc)
+            grouped = self._by_sentence(doc, sentence_starts(doc), targets, modifiers)
             for sentence, section, hits, mods in grouped:
                 cue_hits = [h for h in hits if h.pattern.label in CUE_LABELS]
                 for hit in cue_hits:
@@ -187,8 +197,8 @@ class FindingsTagger(PatternComponent):
         return doc
 
     @staticmethod
-    def _by_sentence(doc, sentences, targets, modifiers):
-        starts = [s.start for s in sentences]
+    def _by_sentence(doc, starts, targets, modifiers):
+        ends = [*starts[1:], len(doc)]
         grouped: dict[int, list[Hit]] = defaultdict(list)
         for hit in targets:
             grouped[bisect_right(starts, hit.start) - 1].append(hit)
@@ -200,7 +210,7 @@ class FindingsTagger(PatternComponent):
         sections = list(doc.spans[SECTIONS_KEY]) if SECTIONS_KEY in doc.spans else []
         section_starts = [s.start for s in sections]
         for index in sorted(grouped):
-            sentence = sentences[index]
+            sentence = doc[starts[index] : ends[index]]
             position = bisect_right(section_starts, sentence.start) - 1
             section = None
             if position >= 0 and sentence.start < sections[position].end:
