@@ -3,7 +3,8 @@
 A modifier is a pattern whose label is a category below. It reaches the targets after it
 (``direction: forward``), before it (``backward``) or both, within its sentence, up to
 ``max_scope`` tokens and never past a ``TERMINATE`` hit. A ``PSEUDO`` hit cancels every target
-and modifier it overlaps: "not only", "no doubt" are not negations.
+and modifier it overlaps: "not only", "no doubt" are not negations. ``CLAUSE`` hits reach no
+target: they only mark where a reported consequence clause starts.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ REPORTED = "REPORTED"  # the complainant's voice -> findings dropped, injustice 
 HYPOTHETICAL = "HYPOTHETICAL"  # general tests and conditionals -> dropped
 BOILERPLATE = "BOILERPLATE"  # standard paragraphs about fault and injustice -> dropped
 ORGANISATION = "ORGANISATION"  # the organisation's own earlier responses -> dropped
+REMEDY = "REMEDY"  # remedy purposes ("to recognise the distress caused") -> injustice dropped
+CLAUSE = "CLAUSE"  # starts a reported consequence clause: "complains ..., causing him distress"
 TERMINATE = "TERMINATE"  # ends a modifier's scope: "but", "however"
 PSEUDO = "PSEUDO"  # looks like a trigger but is not one
 
@@ -27,9 +30,14 @@ MODIFIER_LABELS: tuple[str, ...] = (
     HYPOTHETICAL,
     BOILERPLATE,
     ORGANISATION,
+    REMEDY,
+    CLAUSE,
     TERMINATE,
     PSEUDO,
 )
+
+
+_SELF_CONTAINED = frozenset({NEGATED, REPORTED, REMEDY, CLAUSE})
 
 
 @dataclass(frozen=True)
@@ -54,13 +62,19 @@ def apply_context(
     active = [m for m in modifiers if m.pattern.label != PSEUDO]
     active = [m for m in active if not any(_overlaps(m, p) for p in pseudo)]
     terminators = sorted(m.start for m in active if m.pattern.label == TERMINATE)
-    scopes = [m for m in active if m.pattern.label != TERMINATE]
+    scopes = [m for m in active if m.pattern.label not in (TERMINATE, CLAUSE)]
     result: list[Modified] = []
     for target in targets:
         categories: set[str] = set()
         ids: list[str] = []
         for modifier in scopes:
             if _overlaps(modifier, target):
+                # "no fault" holds its own negation, "had to pay" its own verb; a drop
+                # rule ("the Council upheld") cancels a target it overlaps.
+                if modifier.pattern.label in _SELF_CONTAINED:
+                    continue
+                categories.add(modifier.pattern.label)
+                ids.append(modifier.pattern.id)
                 continue
             if _reaches(modifier, target, terminators):
                 categories.add(modifier.pattern.label)

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .. import extensions
-from ..labels import FAULT, FINDINGS_KEY, INJUSTICE, INJUSTICE_KEY, NO_FAULT, NO_INJUSTICE, REMEDIES_KEY
+from ..labels import (
+    FAULT,
+    FINDINGS_KEY,
+    INJUSTICE,
+    INJUSTICE_KEY,
+    NO_FAULT,
+    NO_INJUSTICE,
+    REMEDIES_KEY,
+)
+from .findings import OUTCOME_CUES_KEY, REMEDY_PURPOSES_KEY
 
 # Printed outcomes, lower case, and what they mean for overall.fault.
 OUTCOME_FAULT: dict[str, str] = {
@@ -39,25 +48,56 @@ def outcome_fault(outcome: str | None) -> str | None:
     return None
 
 
+def _group(doc: Doc, key: str) -> list[Span]:
+    return list(doc.spans[key]) if key in doc.spans else []
+
+
+def overall_fault(doc: Doc) -> str | None:
+    """overall.fault: the printed outcome, else the concluding findings and outcome cues.
+
+    Without a printed outcome, a fault finding in the summary or final decision ("We upheld
+    Mr X's complaint") wins, then a decision not to investigate, then a no-fault finding.
+    """
+    metadata = doc._.metadata or {}
+    fault = outcome_fault(metadata.get("outcome"))
+    if fault is not None:
+        return fault
+    findings = _group(doc, FINDINGS_KEY)
+    concluding = [s for s in findings if s._.section in CONCLUSION_SECTIONS] or findings
+    found = {s.label_ for s in concluding}
+    if FAULT in found:
+        return "fault"
+    if _group(doc, OUTCOME_CUES_KEY):
+        return "not_investigated"
+    if NO_FAULT in found:
+        return "no_fault"
+    return None
+
+
+def overall_injustice(doc: Doc, fault: str | None) -> str | None:
+    """overall.injustice from the injustice findings, remedy purposes and payments.
+
+    Where fault was found, injustice is the default unless only "no injustice" is found;
+    where it was not, "no injustice" findings come first.
+    """
+    labels = {s.label_ for s in _group(doc, INJUSTICE_KEY)}
+    positive = (
+        INJUSTICE in labels
+        or bool(_group(doc, REMEDY_PURPOSES_KEY))
+        or bool(_group(doc, REMEDIES_KEY))
+    )
+    negative = NO_INJUSTICE in labels
+    if fault == "fault":
+        return "no_injustice" if negative and not positive else "injustice"
+    if negative:
+        return "no_injustice"
+    return "injustice" if positive else None
+
+
 def overall_of(doc: Doc) -> dict[str, str | None]:
     """overall.fault and overall.injustice of a processed doc."""
-    metadata = doc._.metadata or {}
-    findings = list(doc.spans[FINDINGS_KEY]) if FINDINGS_KEY in doc.spans else []
-    injustice = list(doc.spans[INJUSTICE_KEY]) if INJUSTICE_KEY in doc.spans else []
-    fault = outcome_fault(metadata.get("outcome"))
-    if fault is None:
-        concluding = [s for s in findings if s._.section in CONCLUSION_SECTIONS] or findings
-        found = {s.label_ for s in concluding}
-        fault = "fault" if FAULT in found else "no_fault" if NO_FAULT in found else None
-    labels = {s.label_ for s in injustice}
-    paid = REMEDIES_KEY in doc.spans and len(doc.spans[REMEDIES_KEY]) > 0
-    if INJUSTICE in labels or paid:
-        harm = "injustice"
-    elif NO_INJUSTICE in labels:
-        harm = "no_injustice"
-    else:
-        harm = None
-    return {"fault": fault, "injustice": harm}
+    fault = overall_fault(doc)
+    return {"fault": fault, "injustice": overall_injustice(doc, fault)}
 
 
 class DecisionAssembler:

@@ -5,15 +5,20 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..context import (
     BOILERPLATE,
+    CLAUSE,
     HYPOTHETICAL,
     MODIFIER_LABELS,
     NEGATED,
     ORGANISATION,
+    PSEUDO,
+    REMEDY,
     REPORTED,
     TERMINATE,
     Modified,
@@ -35,28 +40,74 @@ from ..rules import Hit, RuleMatcher
 from .base import PatternComponent
 
 TARGET_LABELS = FINDING_LABELS + INJUSTICE_LABELS
+NOT_INVESTIGATED = "NOT_INVESTIGATED"  # a decision-level cue: "We will not investigate"
+CUE_LABELS: tuple[str, ...] = (NOT_INVESTIGATED,)
+OUTCOME_CUES_KEY = "outcome_cues"
+REMEDY_PURPOSES_KEY = "remedy_purposes"
 _DROP = frozenset({HYPOTHETICAL, BOILERPLATE, ORGANISATION})
-_NEVER = ["header", "furniture", "role_and_powers", "how_considered"]
+_FAMILIES: dict[str, str] = {
+    FAULT: "fault",
+    NO_FAULT: "fault",
+    INJUSTICE: "injustice",
+    NO_INJUSTICE: "injustice",
+    CLAIMED_INJUSTICE: "injustice",
+}
+_NEVER = ["furniture", "role_and_powers", "how_considered"]
 DEFAULT_EXCLUDED_SECTIONS: dict[str, list[str]] = {
     FAULT: [*_NEVER, "complaint", "investigated"],
     NO_FAULT: [*_NEVER, "complaint", "investigated"],
-    INJUSTICE: [*_NEVER, "complaint", "investigated"],
-    NO_INJUSTICE: [*_NEVER, "complaint", "investigated"],
-    CLAIMED_INJUSTICE: [*_NEVER, "action", "decision"],
+    INJUSTICE: [*_NEVER, "complaint", "investigated", "action"],
+    NO_INJUSTICE: [*_NEVER, "complaint", "investigated", "action"],
+    CLAIMED_INJUSTICE: [*_NEVER, "header", "action", "decision"],
 }
+# Sections written in the complainant's voice: what they hold is reported, not found.
+DEFAULT_REPORTED_SECTIONS: tuple[str, ...] = ("complaint",)
 
 
-def resolve_label(label: str, categories: frozenset[str]) -> str | None:
-    """The label a target takes under its modifiers, or None when they cancel it."""
+def resolve_label(label: str, categories: frozenset[str], reported: bool = False) -> str | None:
+    """The label a target takes under its modifiers, or None when they cancel it.
+
+    ``reported`` says the sentence is in a section written in the complainant's voice.
+    """
     if categories & _DROP:
         return None
+    injustice = _FAMILIES[label] == "injustice"
+    if injustice and REMEDY in categories:
+        return None
+    if reported or REPORTED in categories:
+        return CLAIMED_INJUSTICE if label in (INJUSTICE, CLAIMED_INJUSTICE) else None
     if label == CLAIMED_INJUSTICE:
-        return label
-    if REPORTED in categories:
-        return CLAIMED_INJUSTICE if label in (INJUSTICE, NO_INJUSTICE) else None
+        return None
     if NEGATED in categories:
         return {FAULT: NO_FAULT, INJUSTICE: NO_INJUSTICE}.get(label, label)
     return label
+
+
+def select_targets(hits: list[Hit]) -> list[Hit]:
+    """Overlapping targets of one family keep the longest (then the earliest) hit.
+
+    "not at fault" beats "at fault"; "did not properly" beats "properly considered".
+    """
+    ordered = sorted(hits, key=lambda h: (-(h.end - h.start), h.start, h.pattern.id))
+    kept: list[Hit] = []
+    for hit in ordered:
+        family = _FAMILIES[hit.pattern.label]
+        if any(
+            _FAMILIES[k.pattern.label] == family and k.start < hit.end and hit.start < k.end
+            for k in kept
+        ):
+            continue
+        kept.append(hit)
+    return sorted(kept, key=lambda h: (h.start, h.end))
+
+
+def sentence_starts(doc: Doc) -> list[int]:
+    """Token offsets where sentences start, read from the array (no Span per sentence)."""
+    if not doc.has_annotation("SENT_START"):
+        return [0]
+    flags = doc.to_array([SENT_START])
+    starts = numpy.flatnonzero(flags == 1).tolist()
+    return starts if starts and starts[0] == 0 else [0, *starts]
 
 
 def trim(span: Span) -> Span:
@@ -65,7 +116,7 @@ def trim(span: Span) -> Span:
     doc = span.doc
     while start < end and (doc[start].is_space or doc[start].text in {"-", "•", "*", "–"}):
         start += 1
-    while end > start and doc[end - 1].is_space:
+    while end > start and (doc[end - 1].is_space or doc[end - 1].text in {",", ";", ":"}):
         end -= 1
     return doc[start:end]
 
@@ -76,11 +127,14 @@ class FindingsTagger(PatternComponent):
     Targets are patterns labelled with a finding or injustice label; scope modifiers are
     patterns labelled with a ConText category (``NEGATED``, ``REPORTED``, ...). Both live in
     ``findings.jsonl``. A span covers its sentence, or the clause when a ``TERMINATE`` word
-    ("but", "however") separates two different findings.
+    ("but", "however") separates two different findings, or when a ``CLAUSE`` word ("causing",
+    "which caused") starts the consequence part of a reported sentence. Remedy purposes go to
+    ``doc.spans["remedy_purposes"]`` and ``NOT_INVESTIGATED`` cues to
+    ``doc.spans["outcome_cues"]``; neither is a scored mention.
     """
 
     pattern_file = "findings.jsonl"
-    pattern_labels = TARGET_LABELS + MODIFIER_LABELS
+    pattern_labels = TARGET_LABELS + CUE_LABELS + MODIFIER_LABELS
 
     def __init__(
         self,
@@ -88,16 +142,20 @@ class FindingsTagger(PatternComponent):
         name: str,
         use_default_patterns: bool = True,
         excluded_sections: dict[str, list[str]] | None = None,
+        reported_sections: list[str] | None = None,
     ) -> None:
         self.excluded_sections = {
             label: set(sections)
             for label, sections in (excluded_sections or DEFAULT_EXCLUDED_SECTIONS).items()
         }
+        self.reported_sections = set(
+            DEFAULT_REPORTED_SECTIONS if reported_sections is None else reported_sections
+        )
         super().__init__(nlp, name, use_default_patterns)
 
     def _compile(self) -> None:
         self._targets = RuleMatcher(
-            self.nlp, [p for p in self.patterns if p.label in TARGET_LABELS]
+            self.nlp, [p for p in self.patterns if p.label in TARGET_LABELS + CUE_LABELS]
         )
         self._modifiers = RuleMatcher(
             self.nlp, [p for p in self.patterns if p.label in MODIFIER_LABELS]
@@ -106,20 +164,41 @@ class FindingsTagger(PatternComponent):
     def __call__(self, doc: Doc) -> Doc:
         findings: list[Span] = []
         injustice: list[Span] = []
-        sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
-        targets = self._targets(doc, sentences)
+        purposes: list[Span] = []
+        cues: list[Span] = []
+        targets = self._targets(doc)
         if targets:
-            modifiers = self._modifiers(doc, sentences)
-            for sentence, section, hits, mods in self._by_sentence(doc, sentences, targets, modifiers):
-                for span in self._tag_sentence(sentence, section, hits, mods):
+            modifiers = self._modifiers(doc)
+            grouped = self._by_sentence(doc, sentence_starts(doc), targets, modifiers)
+            for sentence, section, hits, mods in grouped:
+                cue_hits = [h for h in hits if h.pattern.label in CUE_LABELS]
+                for hit in cue_hits:
+                    if self._allowed(hit, hit.pattern.label, section):
+                        cues.append(
+                            Span(
+                                doc,
+                                hit.start,
+                                hit.end,
+                                label=hit.pattern.label,
+                                span_id=hit.pattern.id,
+                            )
+                        )
+                hits = [h for h in hits if h.pattern.label not in CUE_LABELS]
+                if not hits:
+                    continue
+                tagged, purpose = self._tag_sentence(sentence, section, hits, mods)
+                for span in tagged:
                     (findings if span.label_ in FINDING_LABELS else injustice).append(span)
+                purposes.extend(purpose)
         doc.spans[FINDINGS_KEY] = findings
         doc.spans[INJUSTICE_KEY] = injustice
+        doc.spans[REMEDY_PURPOSES_KEY] = purposes
+        doc.spans[OUTCOME_CUES_KEY] = cues
         return doc
 
     @staticmethod
-    def _by_sentence(doc, sentences, targets, modifiers):
-        starts = [s.start for s in sentences]
+    def _by_sentence(doc, starts, targets, modifiers):
+        ends = [*starts[1:], len(doc)]
         grouped: dict[int, list[Hit]] = defaultdict(list)
         for hit in targets:
             grouped[bisect_right(starts, hit.start) - 1].append(hit)
@@ -131,9 +210,11 @@ class FindingsTagger(PatternComponent):
         sections = list(doc.spans[SECTIONS_KEY]) if SECTIONS_KEY in doc.spans else []
         section_starts = [s.start for s in sections]
         for index in sorted(grouped):
-            sentence = sentences[index]
+            sentence = doc[starts[index] : ends[index]]
             position = bisect_right(section_starts, sentence.start) - 1
-            section = sections[position].label_ if position >= 0 else None
+            section = None
+            if position >= 0 and sentence.start < sections[position].end:
+                section = sections[position].label_
             yield sentence, section, grouped[index], grouped_mods[index]
 
     def _allowed(self, hit: Hit, label: str, section: str | None) -> bool:
@@ -146,15 +227,23 @@ class FindingsTagger(PatternComponent):
 
     def _tag_sentence(
         self, sentence: Span, section: str | None, hits: list[Hit], mods: list[Hit]
-    ) -> list[Span]:
+    ) -> tuple[list[Span], list[Span]]:
+        doc = sentence.doc
+        reported = section in self.reported_sections
         resolved: list[tuple[str, Modified]] = []
-        for item in apply_context(hits, mods, sentence.end):
-            label = resolve_label(item.hit.pattern.label, item.categories)
+        purposes: list[Span] = []
+        for item in apply_context(select_targets(hits), mods, sentence.end):
+            label = resolve_label(item.hit.pattern.label, item.categories, reported)
+            purpose = REMEDY in item.categories and not item.categories & _DROP
+            if purpose and item.hit.pattern.label == INJUSTICE and not reported:
+                purposes.append(Span(doc, item.hit.start, item.hit.end, label=INJUSTICE))
             if label is not None and self._allowed(item.hit, label, section):
                 resolved.append((label, item))
         if not resolved:
-            return []
-        clauses = self._clauses(sentence, mods) if len({lb for lb, _ in resolved}) > 1 else []
+            return [], purposes
+        labels = {lb for lb, _ in resolved}
+        clauses = self._clauses(sentence, mods) if len(labels) > 1 else []
+        claim_start = self._claim_start(sentence, resolved, mods)
         spans: list[Span] = []
         seen: set[tuple[str, int, int]] = set()
         for label, item in resolved:
@@ -163,24 +252,56 @@ class FindingsTagger(PatternComponent):
                 if clause.start <= item.hit.start < clause.end:
                     extent = clause
                     break
+            if label == CLAIMED_INJUSTICE and claim_start is not None:
+                extent = doc[max(extent.start, claim_start) : extent.end]
             extent = trim(extent)
             key = (label, extent.start, extent.end)
             if key in seen or not len(extent):
                 continue
             seen.add(key)
-            spans.append(Span(sentence.doc, extent.start, extent.end, label=label, span_id=item.hit.pattern.id))
-        return spans
+            spans.append(
+                Span(doc, extent.start, extent.end, label=label, span_id=item.hit.pattern.id)
+            )
+        return spans, purposes
+
+    @staticmethod
+    def _claim_start(
+        sentence: Span, resolved: list[tuple[str, Modified]], mods: list[Hit]
+    ) -> int | None:
+        """Where a reported consequence clause starts, when every claim lies inside it."""
+        claims = [item.hit.start for label, item in resolved if label == CLAIMED_INJUSTICE]
+        if not claims:
+            return None
+        first = min(claims)
+        pseudo = [m for m in mods if m.pattern.label == PSEUDO]
+        cuts = [
+            m.start
+            for m in mods
+            if m.pattern.label == CLAUSE
+            and sentence.start < m.start <= first
+            and not any(p.start < m.end and m.start < p.end for p in pseudo)
+        ]
+        return max(cuts) if cuts else None
 
     @staticmethod
     def _clauses(sentence: Span, mods: list[Hit]) -> list[Span]:
-        cuts = sorted({m.start for m in mods if m.pattern.label == TERMINATE and m.start > sentence.start})
+        cuts = sorted(
+            {
+                (m.start, m.end)
+                for m in mods
+                if m.pattern.label == TERMINATE and sentence.start < m.start < sentence.end
+            }
+        )
         if not cuts:
             return []
         doc = sentence.doc
-        bounds = [sentence.start, *cuts, sentence.end]
+        starts = [sentence.start, *(end for _, end in cuts)]
+        ends = [*(start for start, _ in cuts), sentence.end]
         clauses = []
-        for start, end in zip(bounds, bounds[1:]):
-            while end > start and (doc[end - 1].is_punct and doc[end - 1].text in ",;" or doc[end - 1].is_space):
+        for start, end in zip(starts, ends, strict=True):
+            while start < end and (doc[start].text in ",;" or doc[start].is_space):
+                start += 1
+            while end > start and (doc[end - 1].text in ",;" or doc[end - 1].is_space):
                 end -= 1
             if end > start:
                 clauses.append(doc[start:end])
@@ -191,13 +312,18 @@ class FindingsTagger(PatternComponent):
     "ombudsman_findings",
     assigns=["doc.spans"],
     requires=["token.is_sent_start"],
-    default_config={"use_default_patterns": True, "excluded_sections": None},
+    default_config={
+        "use_default_patterns": True,
+        "excluded_sections": None,
+        "reported_sections": None,
+    },
 )
 def make_findings(
     nlp: Language,
     name: str,
     use_default_patterns: bool,
     excluded_sections: dict[str, list[str]] | None,
+    reported_sections: list[str] | None,
 ) -> FindingsTagger:
     """Factory of the fault and injustice tagger."""
-    return FindingsTagger(nlp, name, use_default_patterns, excluded_sections)
+    return FindingsTagger(nlp, name, use_default_patterns, excluded_sections, reported_sections)

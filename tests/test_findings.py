@@ -1,0 +1,205 @@
+"""Fault and injustice findings on real sentences from the labelled decisions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ombudsman_nlp.components.findings import (
+    OUTCOME_CUES_KEY,
+    REMEDY_PURPOSES_KEY,
+    resolve_label,
+)
+from ombudsman_nlp.context import NEGATED, REMEDY, REPORTED
+from ombudsman_nlp.pipeline import load
+
+SEEDS = Path(__file__).resolve().parent.parent / "training" / "seeds.jsonl"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load()
+
+
+def decision(summary: str = "", complaint: str = "", findings: str = "", final: str = "") -> str:
+    """A decision laid out as published: header, summary and the sections given."""
+    parts = [
+        "Example Council (24 000 000)",
+        "The Ombudsman's final decision",
+        f"Summary: {summary}",
+    ]
+    if complaint:
+        parts += ["The complaint", f"- {complaint}"]
+    if findings:
+        parts += ["What I found", f"- {findings}"]
+    if final:
+        parts += ["Final decision", f"- {final}"]
+    return "\n".join(parts)
+
+
+def tagged(nlp, **sections) -> list[tuple[str, str, str]]:
+    doc = nlp(decision(**sections))
+    return [(s.label_, s.text, s.id_) for key in ("findings", "injustice") for s in doc.spans[key]]
+
+
+def test_fault_by_the_council_in_body(nlp):
+    assert tagged(nlp, findings="This is fault by the Council.") == [
+        ("FAULT", "This is fault by the Council.", "fault.this_is_fault")
+    ]
+
+
+def test_negation_turns_fault_phrase_into_no_fault(nlp):
+    assert tagged(nlp, summary="There is no fault by the Council.") == [
+        ("NO_FAULT", "There is no fault by the Council.", "no_fault.no_fault")
+    ]
+    spans = tagged(nlp, summary="We do not find the Council was at fault.")
+    assert [label for label, _, _ in spans] == ["NO_FAULT"]
+
+
+def test_unlikely_to_find_fault_is_no_fault(nlp):
+    text = "This is because we would be unlikely to find fault with the Council’s actions."
+    assert tagged(nlp, summary=text) == [("NO_FAULT", text, "fault.find_fault")]
+
+
+def test_fault_but_no_injustice_gives_clause_spans(nlp):
+    text = (
+        "There was fault in complaint handling but this did not cause Mr D significant "
+        "injustice requiring a remedy."
+    )
+    assert tagged(nlp, summary=text) == [
+        ("FAULT", "There was fault in complaint handling", "fault.there_was_fault"),
+        (
+            "NO_INJUSTICE",
+            "this did not cause Mr D significant injustice requiring a remedy.",
+            "injustice.injustice",
+        ),
+    ]
+
+
+def test_two_findings_without_but_share_the_sentence(nlp):
+    text = "We have found fault by the Council causing injustice."
+    labels = {(label, span) for label, span, _ in tagged(nlp, summary=text)}
+    assert labels == {("FAULT", text), ("INJUSTICE", text)}
+
+
+def test_fault_without_the_word_only_in_summary_and_final_decision(nlp):
+    text = (
+        "The Council did not properly assess Mr X’s circumstances and delayed making a "
+        "reassessment."
+    )
+    assert tagged(nlp, summary=text) == [("FAULT", text, "fault.stated.did_not_properly")]
+    assert tagged(nlp, findings=text) == []
+
+
+def test_we_upheld_is_fault(nlp):
+    text = "We upheld Mr X’s complaint about delays in the children’s statutory complaints process."
+    assert tagged(nlp, summary=text) == [("FAULT", text, "fault.upheld.we_upheld")]
+
+
+def test_allegations_produce_no_fault_finding(nlp):
+    text = (
+        "Mr X complains the Council was at fault in the way it dealt with his housing register "
+        "application and awarded him priority banding causing distress and uncertainty."
+    )
+    spans = tagged(nlp, summary=text)
+    assert [label for label, _, _ in spans] == ["CLAIMED_INJUSTICE"]
+    assert spans[0][1] == "causing distress and uncertainty."
+
+
+def test_organisation_upholding_its_own_complaint_is_not_a_finding(nlp):
+    assert tagged(nlp, findings="The Council upheld his complaint and apologised.") == []
+
+
+def test_boilerplate_paragraph_produces_nothing(nlp):
+    text = (
+        "We investigate complaints about ‘maladministration’ and ‘service failure’. In this "
+        "statement, I have used the word fault to refer to these. We must also consider whether "
+        "any fault has had an adverse impact on the person making the complaint. I refer to this "
+        "as ‘injustice’. If there has been fault which has caused an injustice, we may suggest a "
+        "remedy."
+    )
+    assert tagged(nlp, findings=text) == []
+
+
+def test_remedy_purpose_is_not_an_injustice_span(nlp):
+    text = (
+        "The Council has agreed to apologise and make a payment for Z’s missed provision to "
+        "recognise the distress, frustration and uncertainty caused."
+    )
+    doc = nlp(decision(summary=text))
+    assert list(doc.spans["injustice"]) == []
+    assert len(doc.spans[REMEDY_PURPOSES_KEY]) > 0
+
+
+def test_claimed_injustice_in_complaint_section_is_the_sentence(nlp):
+    text = "Mr X said this caused him anxiety and distress."
+    assert tagged(nlp, complaint=text) == [("CLAIMED_INJUSTICE", text, "claimed.caused")]
+
+
+def test_claimed_injustice_after_a_complained_of_act_is_the_clause(nlp):
+    text = (
+        "The complainant who I will call Mr X, complains that the Council delayed issuing him "
+        "with a private hire taxi licence causing him wasted fees and a loss of earnings."
+    )
+    assert tagged(nlp, complaint=text) == [
+        ("CLAIMED_INJUSTICE", "causing him wasted fees and a loss of earnings.", "claimed.causing")
+    ]
+
+
+def test_desired_outcome_is_not_claimed(nlp):
+    text = (
+        "She wants the Council to apologise, compensate for the loss of her belongings and the "
+        "distress."
+    )
+    assert tagged(nlp, complaint=text) == []
+
+
+def test_no_significant_injustice(nlp):
+    text = "This is because the alleged fault has not caused any significant injustice to Miss X."
+    assert [label for label, _, _ in tagged(nlp, summary=text)] == ["NO_INJUSTICE"]
+
+
+def test_not_investigated_cue(nlp):
+    doc = nlp(
+        decision(summary="We will not investigate this complaint about a duplicate parking permit.")
+    )
+    assert {s.label_ for s in doc.spans[OUTCOME_CUES_KEY]} == {"NOT_INVESTIGATED"}
+
+
+def test_resolve_label():
+    assert resolve_label("FAULT", frozenset({NEGATED})) == "NO_FAULT"
+    assert resolve_label("FAULT", frozenset({REPORTED})) is None
+    assert resolve_label("INJUSTICE", frozenset({REPORTED})) == "CLAIMED_INJUSTICE"
+    assert resolve_label("INJUSTICE", frozenset(), reported=True) == "CLAIMED_INJUSTICE"
+    assert resolve_label("INJUSTICE", frozenset({REMEDY})) is None
+    assert resolve_label("FAULT", frozenset({REMEDY})) == "FAULT"
+    assert resolve_label("CLAIMED_INJUSTICE", frozenset()) is None
+
+
+def test_seed_decision_findings(nlp):
+    record = next(
+        json.loads(line)
+        for line in SEEDS.read_text(encoding="utf-8").splitlines()
+        if json.loads(line)["id"] == "24-001-148"
+    )
+    doc = nlp(record["text"])
+    found = {(s.label_, s.text) for key in ("findings", "injustice") for s in doc.spans[key]}
+    assert ("FAULT", "This is fault by the Council.") in found
+    assert ("FAULT", "I find fault causing injustice.") in found
+    assert ("INJUSTICE", "Mr X suffered avoidable distress.") in found
+    assert (
+        "CLAIMED_INJUSTICE",
+        "Mr X says he suffered avoidable distress and financial loss.",
+    ) in found
+    assert not any(label == "FAULT" and "Mr X complains" in text for label, text in found)
+
+
+def test_findings_round_trip(nlp, tmp_path):
+    component = nlp.get_pipe("findings")
+    component.to_disk(tmp_path)
+    fresh = load().get_pipe("findings")
+    fresh.set_patterns([])
+    fresh.from_disk(tmp_path)
+    assert [p.id for p in fresh.patterns] == [p.id for p in component.patterns]
