@@ -32,6 +32,17 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="machine-readable output")
     evaluate.add_argument("--patterns-report", action="store_true", help="per-pattern statistics and missed spans")
     evaluate.set_defaults(handler=commands.evaluate)
+
+    render = sub.add_parser("render", help="write decisions as a standalone HTML page")
+    render.add_argument("paths", nargs="+", help=".txt/.html files, folders, or JSONL records")
+    render.add_argument("-o", "--output", required=True, help="output HTML file ('-' for stdout)")
+    render.add_argument("--patterns", help="folder of pattern files replacing the bundled ones")
+    render.add_argument(
+        "--labelled",
+        action="store_true",
+        help="show the spans of labelled files (gold JSONL, Prodigy, ...) instead of predicting",
+    )
+    render.set_defaults(handler=commands.render)
     return parser
 
 

@@ -91,3 +91,40 @@ def evaluate(args: argparse.Namespace) -> int:
     else:
         print(result.report())
     return 0
+
+
+def render(args: argparse.Namespace) -> int:
+    """Write the decisions as one standalone HTML page; exit 1 when any input failed."""
+    from .notebook import render_html
+    from .pipeline import load
+
+    nlp = load(args.patterns)
+    items: list = []
+    failed = 0
+    if args.labelled:
+        from .labelled import read_labelled
+
+        for path in args.paths:
+            records, issues = read_labelled(path)
+            for issue in issues:
+                print(str(issue), file=sys.stderr)
+            items.extend(records)
+    else:
+        for item in iter_inputs(args.paths):
+            if item.error is not None or item.text is None:
+                print(item.error or f"{item.source}: no text", file=sys.stderr)
+                failed += 1
+                continue
+            doc = nlp(item.text)
+            doc._.doc_id = item.id
+            items.append(doc)
+    if not items:
+        print("ombudsman-nlp: error: no decision to render", file=sys.stderr)
+        return 1
+    page = render_html(items, page=True, nlp=nlp)
+    if args.output == "-":
+        sys.stdout.write(page)
+    else:
+        Path(args.output).write_text(page, encoding="utf-8")
+        print(f"{len(items)} decisions rendered to {args.output}", file=sys.stderr)
+    return 1 if failed else 0
