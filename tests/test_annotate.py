@@ -19,8 +19,15 @@ MISSED = "Mr X suffered avoidable delay and distress."
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    return ombudsman_nlp.load()
+def nlp(tmp_path_factory):
+    """The pipeline with two fault rules only, so that what it misses stays fixed."""
+    folder = tmp_path_factory.mktemp("patterns")
+    rules = [
+        {"id": "fault.this_is_fault", "label": "FAULT", "pattern": "this is fault"},
+        {"id": "fault.find_fault", "label": "FAULT", "pattern": "find fault"},
+    ]
+    (folder / "findings.jsonl").write_text("\n".join(json.dumps(r) for r in rules) + "\n")
+    return ombudsman_nlp.load(patterns=folder)
 
 
 def session_at(nlp, path: Path, startswith: str, **kwargs) -> AnnotationSession:

@@ -31,9 +31,9 @@ def test_span_groups_and_extensions_are_filled(nlp, seed_text):
     doc = nlp(seed_text(SEED_000))
     for key in (*SPAN_GROUP_KEYS, "actions", "sections"):
         assert key in doc.spans
-    assert [s.text for s in doc._.findings if s.label_ == "FAULT"][:1] == [
-        "This is fault by the Council."
-    ]
+    faults = [s.text for s in doc._.findings if s.label_ == "FAULT"]
+    assert "This is fault by the Council." in faults
+    assert "I find fault causing injustice." in faults
     assert doc._.metadata == {
         "organisation": "Stoke-on-Trent City Council",
         "reference": "24 001 148",
