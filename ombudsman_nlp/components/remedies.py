@@ -57,7 +57,7 @@ _GROUP = (
     r"(?:each of the [a-z]+ famil(?:y|ies)|the (?:first|second|third|fourth|fifth) (?:family)?"
     r"|the (?:[a-z]+ )?famil(?:y|ies)|the couple|the estate|the complainants?|the parents)"
 )
-_PAYEE_RE = re.compile(rf"(?P<person>{_PERSON})|(?P<group>{_GROUP})|\b(?P<pronoun>her|him|them)\b")
+_PAYEE_RE = re.compile(rf"(?P<person>{_PERSON})|(?P<group>{_GROUP})|\b(?P<pronoun>her|him|them|his|their)\b")
 _AFTER_PAYEE_RE = re.compile(
     rf"^[^.;:£]{{0,30}}?\b(?:to|compensate|paid to) (?P<person>{_PERSON}|{_GROUP})"
 )
@@ -147,13 +147,15 @@ class RemediesTagger(PatternComponent):
         _rates_and_totals(mentions, by_sentence)
         spans: list[Span] = []
         people = _people(doc.text)
+        recent: list[str] = []  # payees so far, for "pay them"
         for index, group in sorted(by_sentence.items()):
             lead = _lead_in(sentences, index)
             lead_span = sentences[lead] if lead is not None else None
             lead_hits = sentence_hits(lead) if lead is not None else []
             for m in group:
                 if m.payment:
-                    spans.append(_payment_span(m, sentences[index], lead_span, lead_hits, people))
+                    span = _payment_span(m, sentences[index], lead_span, lead_hits, people, recent)
+                    spans.append(span)
         return spans
 
     def _classify(
@@ -176,13 +178,21 @@ class RemediesTagger(PatternComponent):
                 previous = m
                 continue
             cue = _cue_before(own, floor, start)
+            chained = (
+                previous is not None
+                and previous.payment
+                and start - previous.span.end <= _CHAIN_GAP
+            )
             charge = _charge_near(own, floor, start, end)
-            if charge is not None and not _waived(own, floor, charge.start):
+            waived_before = (
+                chained and previous.cue is not None and previous.cue.pattern.label == WAIVER_CUE
+            )
+            if charge is not None and not (waived_before or _waived(own, floor, charge.start)):
                 previous = m
                 continue
             if cue is not None:
                 m.payment, m.cue = True, cue
-            elif previous is not None and previous.payment and start - previous.span.end <= _CHAIN_GAP:
+            elif chained:
                 m.payment, m.cue = True, previous.cue
             elif positive and _after_cue(own, end):
                 m.payment = True
@@ -195,12 +205,18 @@ class RemediesTagger(PatternComponent):
 
 
 def _payment_span(
-    m: _Mention, sentence: Span, lead: Span | None, lead_hits: list[Hit], people
+    m: _Mention,
+    sentence: Span,
+    lead: Span | None,
+    lead_hits: list[Hit],
+    people: list[tuple[int, str]],
+    recent: list[str],
 ) -> Span:
     """The mention's span with its plain values set."""
     span = m.span
     span.id_ = m.cue.pattern.id if m.cue is not None else "remedies.context"
-    payees = _payees(sentence.doc.text, m, sentence, lead, people)
+    payees = _payees(sentence.doc.text, m, sentence, lead, people, recent)
+    recent.extend(payees)
     span._.amount = m.money.amount
     span._.payees = payees
     span._.payee = " and ".join(payees) if payees else None
@@ -352,6 +368,7 @@ def _people(text: str) -> list[tuple[int, str]]:
 def _resolve(pronoun: str, at: int, people: list[tuple[int, str]], recent: list[str]) -> str | None:
     """The person a pronoun most likely names: the last one before it of the right kind."""
     before = [name for start, name in people if start < at]
+    pronoun = {"his": "him", "their": "them"}.get(pronoun, pronoun)
     if pronoun == "them":
         plural = [p for p in recent if " and " in p or "famil" in p or "couple" in p]
         groups = [n for n in before if " and " in n]
@@ -361,20 +378,27 @@ def _resolve(pronoun: str, at: int, people: list[tuple[int, str]], recent: list[
     return fitting[-1] if fitting else None
 
 
-def _payees(text: str, m: _Mention, sentence: Span, lead: Span | None, people) -> list[str]:
+def _payees(
+    text: str,
+    m: _Mention,
+    sentence: Span,
+    lead: Span | None,
+    people: list[tuple[int, str]],
+    recent: list[str],
+) -> list[str]:
     """The payees as written, pronouns resolved; several when the amount is "each"."""
     span = m.span
     cue_end = m.cue.end if m.cue is not None and m.cue.end <= span.start else span.start
     gap_start = sentence.doc[cue_end].idx if cue_end < len(sentence.doc) else span.start_char
     gap = text[min(gap_start, span.start_char) : span.start_char]
-    found = _found_payees(gap, gap_start, people)
+    found = _found_payees(gap, gap_start, people, recent)
     if not found:
         after = _AFTER_PAYEE_RE.match(text, span.end_char, sentence.end_char)
         if after:
             found = [after.group("person")]
     waiver = m.cue is not None and m.cue.pattern.label == WAIVER_CUE
     if not found and lead is not None:
-        found = _found_payees(lead.text, lead.start_char, people)
+        found = _found_payees(lead.text, lead.start_char, people, recent)
     if not found and not waiver:
         named = _NAMED_RE.findall(text, sentence.start_char, span.start_char)
         later = _NAMED_RE.findall(text, span.end_char, sentence.end_char)
@@ -385,11 +409,13 @@ def _payees(text: str, m: _Mention, sentence: Span, lead: Span | None, people) -
     return found
 
 
-def _found_payees(gap: str, offset: int, people) -> list[str]:
+def _found_payees(
+    gap: str, offset: int, people: list[tuple[int, str]], recent: list[str]
+) -> list[str]:
     out: list[str] = []
     for match in _PAYEE_RE.finditer(gap):
         if match.group("pronoun"):
-            name = _resolve(match.group("pronoun"), offset + match.start(), people, out)
+            name = _resolve(match.group("pronoun"), offset + match.start(), people, recent + out)
             if name:
                 out.append(name)
         else:
@@ -403,7 +429,12 @@ def _purpose(m: _Mention, sentence: Span) -> str:
     amounts = sorted(h for h in _amount_starts(sentence))
     nxt = next((a for a in amounts if a > m.span.start), sentence.end)
     prev = max((a for a in amounts if a < m.span.start), default=sentence.start)
-    after = [h for h in hits if m.span.end <= h.start < min(nxt, m.span.end + _PURPOSE_REACH)]
+    after = [
+        h
+        for h in hits
+        if m.span.end <= h.start < min(nxt, m.span.end + _PURPOSE_REACH)
+        and _same_clause(sentence.doc[m.span.end : h.start].text)
+    ]
     before = [h for h in hits if prev <= h.start and h.end <= m.span.start]
     for window in (after, list(reversed(before))):
         specific = [h for h in window if h.pattern.label != "PURPOSE_SYMBOLIC"]
@@ -412,6 +443,14 @@ def _purpose(m: _Mention, sentence: Span) -> str:
         if window:
             return "symbolic"
     return "other"
+
+
+_CLAUSE_BREAK_RE = re.compile(r";|,(?! (?:to|for|in|as|and to|and for)\b)")
+
+
+def _same_clause(between: str) -> bool:
+    """No clause break between an amount and a purpose ("£1,900 payment, removal of ...")."""
+    return not _CLAUSE_BREAK_RE.search(between)
 
 
 def _amount_starts(sentence: Span) -> list[int]:
@@ -427,12 +466,18 @@ def _amount_starts(sentence: Span) -> list[int]:
 
 
 def _status(hits: list[Hit], before: int | None) -> str | None:
+    """The nearest status cue before the amount (else the first); agreeing to a recommendation
+    is agreed."""
     chosen = [h for h in hits if h.pattern.label in STATUS_LABELS]
     if before is not None:
         earlier = [h for h in chosen if h.end <= before]
-        chosen = earlier or chosen
-        chosen = chosen[-1:] if earlier else chosen[:1]
-    return chosen[0].pattern.label.removeprefix("STATUS_").lower() if chosen else None
+        chosen = earlier[::-1] or chosen
+    if not chosen:
+        return None
+    status = chosen[0].pattern.label.removeprefix("STATUS_").lower()
+    if status == "recommended" and any(h.pattern.label == "STATUS_AGREED" for h in chosen):
+        return "agreed"
+    return status
 
 
 def register_span_values() -> None:
