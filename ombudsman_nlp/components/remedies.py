@@ -54,7 +54,7 @@ _SET_ASIDE_SENTENCES = 2  # sentences after an offer read for "not enough"
 _TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Master)"
 _PERSON = rf"(?:{_TITLE} and {_TITLE} [A-Z]|{_TITLE}\.? [A-Z])(?![A-Za-z])"
 _GROUP = (
-    r"(?:each of the [a-z]+ famil(?:y|ies)|the (?:first|second|third|fourth|fifth) (?:family)?"
+    r"(?:each of the [a-z]+ famil(?:y|ies)|the (?:first|second|third|fourth|fifth)(?: family)?"
     r"|the (?:[a-z]+ )?famil(?:y|ies)|the couple|the estate|the complainants?|the parents)"
 )
 _PAYEE_RE = re.compile(rf"(?P<person>{_PERSON})|(?P<group>{_GROUP})|\b(?P<pronoun>her|him|them|his|their)\b")
@@ -76,6 +76,8 @@ class _Mention:
     payment: bool = False
     cue: Hit | None = None
     role: str = "payment"
+    floor: int = 0  # token where this amount's clause opens: the previous amount's end
+    chained: bool = False  # continues the list of the amount before it
 
 
 class RemediesTagger(PatternComponent):
@@ -156,6 +158,7 @@ class RemediesTagger(PatternComponent):
                 if m.payment:
                     span = _payment_span(m, sentences[index], lead_span, lead_hits, people, recent)
                     spans.append(span)
+            _fill_chain_purposes([m for m in group if m.payment])
         return spans
 
     def _classify(
@@ -174,6 +177,7 @@ class RemediesTagger(PatternComponent):
             m.hits = own
             start, end = m.span.start, m.span.end
             floor = previous.span.end if previous is not None else sentence.start
+            m.floor = floor
             if lead_reported or concessive or _reported_before(own, start):
                 previous = m
                 continue
@@ -193,7 +197,7 @@ class RemediesTagger(PatternComponent):
             if cue is not None:
                 m.payment, m.cue = True, cue
             elif chained:
-                m.payment, m.cue = True, previous.cue
+                m.payment, m.cue, m.chained = True, previous.cue, True
             elif positive and _after_cue(own, end):
                 m.payment = True
             elif lead_cue and start - sentence.start <= 2:
@@ -224,6 +228,14 @@ def _payment_span(
     span._.status = _status(m.hits, span.start) or _status(lead_hits, None)
     span._.remedy_role = m.role
     return span
+
+
+def _fill_chain_purposes(group: list[_Mention]) -> None:
+    """A list of amounts with one purpose at its end ("£300, £100 and £500 for the distress")."""
+    for i in range(len(group) - 2, -1, -1):
+        m, nxt = group[i], group[i + 1]
+        if nxt.chained and m.span._.purpose == "other":
+            m.span._.purpose = nxt.span._.purpose
 
 
 def _clean(hits: list[Hit]) -> list[Hit]:
@@ -389,11 +401,16 @@ def _payees(
     """The payees as written, pronouns resolved; several when the amount is "each"."""
     span = m.span
     cue_end = m.cue.end if m.cue is not None and m.cue.end <= span.start else span.start
-    gap_start = sentence.doc[cue_end].idx if cue_end < len(sentence.doc) else span.start_char
+    gap_start = sentence.doc[max(cue_end, m.floor)].idx if span.start > 0 else span.start_char
     gap = text[min(gap_start, span.start_char) : span.start_char]
     found = _found_payees(gap, gap_start, people, recent)
+    tail = text[span.end_char : sentence.end_char]
+    each = _EACH_RE.match(tail)
+    if not found and each:
+        clause = re.split(r"[;:]| for | to (?!Mr|Mrs|Ms|Miss|Mx|Dr)", tail[each.end() :])[0]
+        found = _found_payees(clause, span.end_char + each.end(), people, recent)
     if not found:
-        after = _AFTER_PAYEE_RE.match(text, span.end_char, sentence.end_char)
+        after = _AFTER_PAYEE_RE.match(tail)
         if after:
             found = [after.group("person")]
     waiver = m.cue is not None and m.cue.pattern.label == WAIVER_CUE
@@ -404,7 +421,7 @@ def _payees(
         later = _NAMED_RE.findall(text, span.end_char, sentence.end_char)
         found = named[-1:] or later[:1]
     found = [p for p in found if p]
-    if len(found) > 1 and not _EACH_RE.search(text[span.end_char : span.end_char + 12] + gap):
+    if len(found) > 1 and not _EACH_RE.search(tail[:12] + gap):
         found = [" and ".join(found)]
     return found
 
