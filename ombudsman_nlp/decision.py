@@ -40,7 +40,7 @@ def payments(spans: list[Span]) -> list[Payment]:
             same = next(
                 (
                     (p, seen)
-                    for p, seen in zip(merged, sentences)
+                    for p, seen in zip(merged, sentences, strict=True)
                     if p.amount == amount
                     and sentence not in seen
                     and _compatible(p.payee, payee)
@@ -81,7 +81,9 @@ def _compatible(a: str | None, b: str | None) -> bool:
 
 def actions(spans: list[Span]) -> list[Action]:
     return [
-        Action(kind=s.label_, text=s.text, start=s.start_char, end=s.end_char, deadline=s._.deadline)
+        Action(
+            kind=s.label_, text=s.text, start=s.start_char, end=s.end_char, deadline=s._.deadline
+        )
         for s in spans
     ]
 

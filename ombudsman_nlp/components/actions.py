@@ -34,7 +34,9 @@ SKIPPED_SECTIONS = frozenset({"furniture", "role_and_powers", "how_considered"})
 PAST_SECTIONS = frozenset({"summary", "findings", "decision", "action"})
 _NEGATION_REACH = 3  # tokens from a negation to the trigger it cancels
 _LEAD_REACH = 8  # content sentences walked back to find a list's lead-in
-_MARKER_RE = re.compile(r"^\s*(?:[-•*\u2022\u2013]|\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]+[.)])\s*$")
+_MARKER_RE = re.compile(
+    r"^\s*(?:[-•*\u2022\u2013]|\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]+[.)])\s*$"
+)
 _NUMBER = r"(?:one|two|three|four|five|six|eight|ten|twelve|\d+)"
 _DEADLINE = re.compile(
     rf"\bwithin (?:{_NUMBER} (?:working |calendar )?(?:days?|weeks?|months?)|a (?:month|week))"
@@ -109,7 +111,10 @@ def _longest(triggers: list[Hit]) -> list[Hit]:
         t
         for t in triggers
         if not any(
-            o is not t and o.start <= t.start and t.end <= o.end and o.end - o.start > t.end - t.start
+            o is not t
+            and o.start <= t.start
+            and t.end <= o.end
+            and o.end - o.start > t.end - t.start
             for o in triggers
         )
     ]

@@ -57,13 +57,17 @@ _GROUP = (
     r"(?:each of the [a-z]+ famil(?:y|ies)|the (?:first|second|third|fourth|fifth)(?: family)?"
     r"|the (?:[a-z]+ )?famil(?:y|ies)|the couple|the estate|the complainants?|the parents)"
 )
-_PAYEE_RE = re.compile(rf"(?P<person>{_PERSON})|(?P<group>{_GROUP})|\b(?P<pronoun>her|him|them|his|their)\b")
+_PAYEE_RE = re.compile(
+    rf"(?P<person>{_PERSON})|(?P<group>{_GROUP})|\b(?P<pronoun>her|him|them|his|their)\b"
+)
 _AFTER_PAYEE_RE = re.compile(
     rf"^[^.;:£]{{0,30}}?\b(?:to|compensate|paid to) (?P<person>{_PERSON}|{_GROUP})"
 )
 _NAMED_RE = re.compile(_PERSON)
 _FEMALE = ("Mrs", "Ms", "Miss")
-_MARKER_RE = re.compile(r"^\s*(?:[-•*\u2022\u2013]|\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]+[.)])\s*$")
+_MARKER_RE = re.compile(
+    r"^\s*(?:[-•*\u2022\u2013]|\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]+[.)])\s*$"
+)
 _EACH_RE = re.compile(r"^\s*each\b|\beach of\b|\beach to\b")
 
 
@@ -110,7 +114,8 @@ class RemediesTagger(PatternComponent):
 
     # -- finding the payments -------------------------------------------------------------
     def _payments(self, doc: Doc) -> list[Span]:
-        amounts = [m for m in find_money(doc.text) if m.amount is not None]
+        text = doc.text  # built from the tokens on every access: read it once
+        amounts = [m for m in find_money(text) if m.amount is not None]
         if not amounts:
             return []
         sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
@@ -148,7 +153,7 @@ class RemediesTagger(PatternComponent):
         _set_aside(mentions, sentence_hits)
         _rates_and_totals(mentions, by_sentence)
         spans: list[Span] = []
-        people = _people(doc.text)
+        people = _people(text)
         recent: list[str] = []  # payees so far, for "pay them"
         for index, group in sorted(by_sentence.items()):
             lead = _lead_in(sentences, index)
@@ -156,7 +161,9 @@ class RemediesTagger(PatternComponent):
             lead_hits = sentence_hits(lead) if lead is not None else []
             for m in group:
                 if m.payment:
-                    span = _payment_span(m, sentences[index], lead_span, lead_hits, people, recent)
+                    span = _payment_span(
+                        text, m, sentences[index], lead_span, lead_hits, people, recent
+                    )
                     spans.append(span)
             _fill_chain_purposes([m for m in group if m.payment])
         return spans
@@ -198,9 +205,7 @@ class RemediesTagger(PatternComponent):
                 m.payment, m.cue = True, cue
             elif chained:
                 m.payment, m.cue, m.chained = True, previous.cue, True
-            elif positive and _after_cue(own, end):
-                m.payment = True
-            elif lead_cue and start - sentence.start <= 2:
+            elif (positive and _after_cue(own, end)) or (lead_cue and start - sentence.start <= 2):
                 m.payment = True
             previous = m
 
@@ -209,6 +214,7 @@ class RemediesTagger(PatternComponent):
 
 
 def _payment_span(
+    text: str,
     m: _Mention,
     sentence: Span,
     lead: Span | None,
@@ -219,7 +225,7 @@ def _payment_span(
     """The mention's span with its plain values set."""
     span = m.span
     span.id_ = m.cue.pattern.id if m.cue is not None else "remedies.context"
-    payees = _payees(sentence.doc.text, m, sentence, lead, people, recent)
+    payees = _payees(text, m, sentence, lead, people, recent)
     recent.extend(payees)
     span._.amount = m.money.amount
     span._.payees = payees
@@ -248,7 +254,9 @@ def _clean(hits: list[Hit]) -> list[Hit]:
         h
         for h in hits
         if h.pattern.label != PSEUDO
-        and not (h.pattern.label in cancel and any(p.start < h.end and h.start < p.end for p in pseudo))
+        and not (
+            h.pattern.label in cancel and any(p.start < h.end and h.start < p.end for p in pseudo)
+        )
     ]
 
 
@@ -290,9 +298,7 @@ def _waived(hits: list[Hit], floor: int, charge_start: int) -> bool:
 
 
 def _after_cue(hits: list[Hit], end: int) -> bool:
-    return any(
-        h.pattern.label == AFTER_CUE and end <= h.start <= end + _AFTER_REACH for h in hits
-    )
+    return any(h.pattern.label == AFTER_CUE and end <= h.start <= end + _AFTER_REACH for h in hits)
 
 
 def _is_marker(sentence: Span) -> bool:
@@ -350,7 +356,9 @@ def _rates_and_totals(mentions: list[_Mention], by_sentence: dict[int, list[_Men
                 m.payment, m.role = True, "rate"
     payments = [m for m in mentions if m.payment and m.role == "payment"]
     for i, m in enumerate(payments):
-        if _sums_to(payments[i + 1 : i + 6], m) or _sums_to(list(reversed(payments[max(0, i - 5) : i])), m):
+        if _sums_to(payments[i + 1 : i + 6], m) or _sums_to(
+            list(reversed(payments[max(0, i - 5) : i])), m
+        ):
             m.role = "total"
 
 
@@ -475,7 +483,9 @@ def _amount_starts(sentence: Span) -> list[int]:
     starts = []
     for money in find_money(sentence.text):
         span = doc.char_span(
-            sentence.start_char + money.start, sentence.start_char + money.end, alignment_mode="expand"
+            sentence.start_char + money.start,
+            sentence.start_char + money.end,
+            alignment_mode="expand",
         )
         if span is not None:
             starts.append(span.start)
