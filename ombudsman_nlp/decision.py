@@ -20,43 +20,70 @@ def span_record(span: Span) -> SpanRecord:
 
 
 def payments(spans: list[Span]) -> list[Payment]:
-    """One payment per distinct (amount, payee): repeated mentions merge into one."""
+    """One entry per distinct payment, from the ``REMEDY_PAYMENT`` mentions.
+
+    Totals whose parts are listed and rates that explain a total are mentions, not payments.
+    One amount to several payees ("£200 each to Mrs X and Mrs Y") is one payment per payee.
+    Mentions in different sentences of one amount to compatible payees with compatible
+    purposes (the Summary and the Agreed action) are one payment; two mentions of an amount
+    in one sentence ("an additional £500, to the £500 it has already offered") are two.
+    """
     merged: list[Payment] = []
+    sentences: list[set[int]] = []
     for span in spans:
         amount = span._.amount
-        if amount is None:
+        if amount is None or span._.remedy_role in ("total", "rate"):
             continue
-        mention = (span.start_char, span.end_char)
-        same = next(
-            (
-                p
-                for p in merged
-                if p.amount == amount and (p.payee is None or span._.payee is None or p.payee == span._.payee)
-            ),
-            None,
-        )
-        if same is None:
-            merged.append(
-                Payment(
-                    amount=amount,
-                    payee=span._.payee,
-                    purpose=span._.purpose or "other",
-                    status=span._.status,
-                    mentions=[mention],
-                )
+        sentence = span.sent.start if span.doc.has_annotation("SENT_START") else 0
+        payees = list(span._.payees or []) or [span._.payee]
+        for payee in payees:
+            same = next(
+                (
+                    (p, seen)
+                    for p, seen in zip(merged, sentences, strict=True)
+                    if p.amount == amount
+                    and sentence not in seen
+                    and _compatible(p.payee, payee)
+                    and _compatible(_specific(p.purpose), _specific(span._.purpose))
+                ),
+                None,
             )
-            continue
-        same.mentions.append(mention)
-        same.payee = same.payee or span._.payee
-        if same.purpose == "other" and span._.purpose:
-            same.purpose = span._.purpose
-        same.status = same.status or span._.status
+            mention = (span.start_char, span.end_char)
+            if same is None:
+                merged.append(
+                    Payment(
+                        amount=amount,
+                        payee=payee,
+                        purpose=span._.purpose or "other",
+                        status=span._.status,
+                        mentions=[mention],
+                    )
+                )
+                sentences.append({sentence})
+                continue
+            payment, seen = same
+            payment.mentions.append(mention)
+            seen.add(sentence)
+            payment.payee = payment.payee or payee
+            if _specific(payment.purpose) is None and span._.purpose:
+                payment.purpose = span._.purpose
+            payment.status = payment.status or span._.status
     return merged
+
+
+def _specific(purpose: str | None) -> str | None:
+    return None if purpose in (None, "other", "symbolic") else purpose
+
+
+def _compatible(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a == b
 
 
 def actions(spans: list[Span]) -> list[Action]:
     return [
-        Action(kind=s.label_, text=s.text, start=s.start_char, end=s.end_char, deadline=s._.deadline)
+        Action(
+            kind=s.label_, text=s.text, start=s.start_char, end=s.end_char, deadline=s._.deadline
+        )
         for s in spans
     ]
 

@@ -514,3 +514,36 @@ def test_find_money_invariants(text: str) -> None:
             assert m.amount is None and m.low < m.high
         assert m.per is None or m.per in PER_UNITS
     parse_amount(text)  # never raises
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("£1.5k", [("£1.5k", 1500.0, None)]),
+        ("£2 million", [("£2 million", 2_000_000.0, None)]),
+        ("GBP 500", [("GBP 500", 500.0, None)]),
+        ("500 pounds", [("500 pounds", 500.0, None)]),
+        ("five hundred pounds", [("five hundred pounds", 500.0, None)]),
+        ("£150 per week", [("£150", 150.0, "week")]),
+        ("£50 for each month", [("£50", 50.0, "month")]),
+        (
+            "a total of £2,600 comprising £2,100, £400 and £100",
+            [
+                ("£2,600", 2600.0, None),
+                ("£2,100", 2100.0, None),
+                ("£400", 400.0, None),
+                ("£100", 100.0, None),
+            ],
+        ),
+        ("several hundred pounds", []),
+        ("£1,00,0", [("£1,00,0", None, None)]),
+    ],
+)
+def test_forms_a_payment_may_take(text: str, expected: list) -> None:
+    assert found(text) == expected
+
+
+def test_ranges_give_bounds_not_an_amount() -> None:
+    for text in ("£300-£500", "between £300 and £500"):
+        (m,) = find_money(text)
+        assert (m.amount, m.low, m.high) == (None, 300.0, 500.0)

@@ -1,9 +1,21 @@
-"""Payments: every money amount that remedies the complaint, with payee, purpose and status."""
+"""Payments: every money amount that remedies the complaint, with payee, purpose and status.
+
+Only the sentences that hold a money amount (and the list lead-ins above them) are read. Each
+amount is a payment when a payment cue governs it ("pay Mr X £300", "a payment of £300",
+"waive the £10 fee", "£300 to compensate ...", or a list item under "it will pay Miss X:") and
+nothing cancels it: the complainant's voice before it ("Mr X says this has cost him £4,724"),
+a charge next to it ("a £10 fee", "arrears of £500", unless waived or refunded), someone else
+paying ("she paid £35"), a negation ("will not refund"), or an offer the decision set aside.
+
+Every mention gets ``span._.remedy_role``: ``payment``, ``total`` (a total whose parts follow
+or precede it: the parts are the payments) or ``rate`` (a rate that explains a total).
+"""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -13,118 +25,510 @@ from ..money import Money, find_money
 from ..rules import Hit, RuleMatcher
 from .base import PatternComponent
 
-PAYMENT_CUE = "PAYMENT_CUE"  # "pay", "refund", "waive", "a payment of"
-NOT_PAYMENT = "NOT_PAYMENT"  # "fee", "fine", "says this has cost him", "wants"
-PURPOSE_LABELS = tuple(
-    f"PURPOSE_{p.upper()}"
-    for p in ("distress", "time_and_trouble", "financial_loss", "loss_of_service", "symbolic")
-)
+PAYMENT_CUE = "PAYMENT_CUE"  # "pay", "a payment of", "offered": governs the amount after it
+WAIVER_CUE = "WAIVER_CUE"  # "refund", "waive", "reduce the balance": a charge after it is paid
+AFTER_CUE = "AFTER_CUE"  # "£300 to compensate", "£1,900 payment", "£200 each"
+NOT_PAYMENT = "NOT_PAYMENT"  # "fee", "fine", "arrears", "cost him" next to the amount
+REPORTED = "REPORTED"  # "complains", "says", "wants" before the amount: not the decision's
+PSEUDO = "PSEUDO"  # "we asked the council": cancels the REPORTED/NEGATED/PAYER hits it overlaps
+NEGATED = "NEGATED"  # "will not refund", "would pay": voids the cue it overlaps
+PAYER = "PAYER"  # "she paid", "had to pay": someone other than the organisation pays
+SET_ASIDE = "SET_ASIDE"  # "not enough", "increased remedy": an offer the decision replaced
+CONCESSIVE = "CONCESSIVE"  # "although": with NO_FAULT, a payment that remedies nothing
+NO_FAULT = "NO_FAULT"
+PURPOSES = ("distress", "time_and_trouble", "financial_loss", "loss_of_service", "symbolic")
+PURPOSE_LABELS = tuple(f"PURPOSE_{p.upper()}" for p in PURPOSES)
 STATUS_LABELS = ("STATUS_AGREED", "STATUS_RECOMMENDED", "STATUS_OFFERED", "STATUS_ALREADY_PAID")
-EXCLUDED_SECTIONS = frozenset({"header", "furniture", "role_and_powers", "how_considered"})
-_PAYEE = re.compile(
-    r"\b(?i:pay|paying|pays|paid|refund|refunding|reimburse|reimbursing|to|offered)\s+"
-    r"(?P<payee>(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.? [A-Z](?: and (?:Mr|Mrs|Ms|Miss|Dr|Mx)\.? [A-Z])?"
-    r"|the (?:couple|family|families|estate)|each of the [a-z]+ families|the [a-z]+ family)\b"
+CUE_LABELS = frozenset({PAYMENT_CUE, WAIVER_CUE})
+EXCLUDED_SECTIONS = frozenset({"furniture"})
+ROLES = ("payment", "total", "rate")
+
+_CUE_REACH = 14  # tokens from a cue to the amount it governs
+_CHAIN_GAP = 10  # tokens between two amounts of one list ("£300, the second £100")
+_NOT_BEFORE = 8  # tokens before the amount a charge word reaches
+_NOT_AFTER = 3  # tokens after it
+_AFTER_REACH = 3  # tokens from the amount to an AFTER_CUE
+_PURPOSE_REACH = 30  # tokens after the amount read for its purpose
+_SET_ASIDE_SENTENCES = 2  # sentences after an offer read for "not enough"
+
+_TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Master)"
+_PERSON = rf"(?:{_TITLE} and {_TITLE} [A-Z]|{_TITLE}\.? [A-Z])(?![A-Za-z])"
+_GROUP = (
+    r"(?:each of the [a-z]+ famil(?:y|ies)|the (?:first|second|third|fourth|fifth)(?: family)?"
+    r"|the (?:[a-z]+ )?famil(?:y|ies)|the couple|the estate|the complainants?|the parents)"
 )
-_PRONOUN = re.compile(r"\b(?:pay|paying|pays|paid|refund|reimburse|offered)\s+(?P<pronoun>her|him|them)\b")
-_NAMED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.? [A-Z]\b")
-_WINDOW = 160
+_PAYEE_RE = re.compile(
+    rf"(?P<person>{_PERSON})|(?P<group>{_GROUP})|\b(?P<pronoun>her|him|them|his|their)\b"
+)
+_AFTER_PAYEE_RE = re.compile(
+    rf"^[^.;:£]{{0,30}}?\b(?:to|compensate|paid to) (?P<person>{_PERSON}|{_GROUP})"
+)
+_NAMED_RE = re.compile(_PERSON)
+_FEMALE = ("Mrs", "Ms", "Miss")
+_MARKER_RE = re.compile(
+    r"^\s*(?:[-•*\u2022\u2013]|\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]+[.)])\s*$"
+)
+_EACH_RE = re.compile(r"^\s*each\b|\beach of\b|\beach to\b")
+
+
+@dataclass
+class _Mention:
+    money: Money
+    span: Span
+    sentence: int
+    hits: list[Hit] = field(default_factory=list)
+    payment: bool = False
+    cue: Hit | None = None
+    role: str = "payment"
+    floor: int = 0  # token where this amount's clause opens: the previous amount's end
+    chained: bool = False  # continues the list of the amount before it
 
 
 class RemediesTagger(PatternComponent):
     """Tag ``REMEDY_PAYMENT`` amounts and set ``span._.amount/payee/purpose/status``."""
 
     pattern_file = "remedies.jsonl"
-    pattern_labels = (PAYMENT_CUE, NOT_PAYMENT, *PURPOSE_LABELS, *STATUS_LABELS)
+    pattern_labels = (
+        PAYMENT_CUE,
+        WAIVER_CUE,
+        AFTER_CUE,
+        NOT_PAYMENT,
+        REPORTED,
+        PSEUDO,
+        NEGATED,
+        PAYER,
+        SET_ASIDE,
+        CONCESSIVE,
+        NO_FAULT,
+        *PURPOSE_LABELS,
+        *STATUS_LABELS,
+    )
 
     def _compile(self) -> None:
         self._matcher = RuleMatcher(self.nlp, self.patterns)
 
     def __call__(self, doc: Doc) -> Doc:
+        register_span_values()
         doc.spans[REMEDIES_KEY] = self._payments(doc)
         return doc
 
+    # -- finding the payments -------------------------------------------------------------
     def _payments(self, doc: Doc) -> list[Span]:
-        amounts = find_money(doc.text)
+        text = doc.text  # built from the tokens on every access: read it once
+        amounts = [m for m in find_money(text) if m.amount is not None]
         if not amounts:
             return []
         sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+        starts = [s.start for s in sentences]
         sections = list(doc.spans[SECTIONS_KEY]) if SECTIONS_KEY in doc.spans else []
         section_starts = [s.start_char for s in sections]
-        sentence_starts = [s.start_char for s in sentences]
-        chosen: dict[int, Span] = {}
+        mentions: list[_Mention] = []
         for money in amounts:
-            position = bisect_right(section_starts, money.start) - 1
-            if position >= 0 and sections[position].label_ in EXCLUDED_SECTIONS:
+            where = bisect_right(section_starts, money.start) - 1
+            if where >= 0 and sections[where].label_ in EXCLUDED_SECTIONS:
                 continue
-            index = bisect_right(sentence_starts, money.start) - 1
-            chosen.setdefault(index, sentences[max(index, 0)])
-        hits = self._matcher(doc, [chosen[i] for i in sorted(chosen)]) if chosen else []
-        spans: list[Span] = []
-        for money in amounts:
-            index = bisect_right(sentence_starts, money.start) - 1
-            if index not in chosen:
-                continue
-            sentence = chosen[index]
-            local = [h for h in hits if sentence.start <= h.start < sentence.end]
-            span = self._payment(doc, sentence, money, local)
+            span = doc.char_span(money.start, money.end, REMEDY_PAYMENT, alignment_mode="expand")
             if span is not None:
-                spans.append(span)
+                mentions.append(_Mention(money, span, bisect_right(starts, span.start) - 1))
+        if not mentions:
+            return []
+        hits = _clean(self._matcher(doc, sentences))
+        hit_starts = [h.start for h in hits]
+
+        def sentence_hits(index: int) -> list[Hit]:
+            if index < 0 or index >= len(sentences):
+                return []
+            s = sentences[index]
+            lo, hi = bisect_right(hit_starts, s.start - 1), bisect_right(hit_starts, s.end - 1)
+            return hits[lo:hi]
+
+        by_sentence: dict[int, list[_Mention]] = {}
+        for m in mentions:
+            by_sentence.setdefault(m.sentence, []).append(m)
+        for index, group in by_sentence.items():
+            own = sentence_hits(index)
+            lead = _lead_in(sentences, index)
+            lead_hits = sentence_hits(lead) if lead is not None else []
+            self._classify(group, own, lead_hits, sentences[index])
+        _set_aside(mentions, sentence_hits)
+        _rates_and_totals(mentions, by_sentence)
+        spans: list[Span] = []
+        people = _people(text)
+        recent: list[str] = []  # payees so far, for "pay them"
+        for index, group in sorted(by_sentence.items()):
+            lead = _lead_in(sentences, index)
+            lead_span = sentences[lead] if lead is not None else None
+            lead_hits = sentence_hits(lead) if lead is not None else []
+            for m in group:
+                if m.payment:
+                    span = _payment_span(
+                        text, m, sentences[index], lead_span, lead_hits, people, recent
+                    )
+                    spans.append(span)
+            _fill_chain_purposes([m for m in group if m.payment])
         return spans
 
-    def _payment(self, doc: Doc, sentence: Span, money: Money, hits: list[Hit]) -> Span | None:
-        if money.amount is None:
-            return None
-        span = doc.char_span(money.start, money.end, label=REMEDY_PAYMENT, alignment_mode="expand")
-        if span is None:
-            return None
-        before = [h for h in hits if h.end <= span.start]
-        after = [h for h in hits if h.start >= span.end]
-        near = [h for h in hits if abs(h.start - span.start) <= 12 or abs(h.end - span.end) <= 12]
-        if any(h.pattern.label == NOT_PAYMENT for h in near):
-            return None
-        cues = [h for h in before if h.pattern.label == PAYMENT_CUE]
-        if not cues:
-            return None
-        span.id_ = cues[-1].pattern.id
-        span._.amount = money.amount
-        span._.payee = self._payee(doc.text, sentence.start_char, money.start)
-        span._.purpose = self._purpose(after + before)
-        span._.status = self._status(hits)
-        return span
+    def _classify(
+        self, group: list[_Mention], own: list[Hit], lead: list[Hit], sentence: Span
+    ) -> None:
+        lead_reported = any(h.pattern.label == REPORTED for h in lead)
+        lead_cue = any(h.pattern.label in CUE_LABELS for h in lead) and not lead_reported
+        positive = lead_cue or any(
+            h.pattern.label in CUE_LABELS or h.pattern.label in STATUS_LABELS for h in own + lead
+        )
+        concessive = any(h.pattern.label == CONCESSIVE for h in own) and any(
+            h.pattern.label == NO_FAULT for h in own
+        )
+        previous: _Mention | None = None
+        for m in group:
+            m.hits = own
+            start, end = m.span.start, m.span.end
+            floor = previous.span.end if previous is not None else sentence.start
+            m.floor = floor
+            if lead_reported or concessive or _reported_before(own, start):
+                previous = m
+                continue
+            cue = _cue_before(own, floor, start)
+            chained = (
+                previous is not None
+                and previous.payment
+                and start - previous.span.end <= _CHAIN_GAP
+            )
+            charge = _charge_near(own, floor, start, end)
+            waived_before = (
+                chained and previous.cue is not None and previous.cue.pattern.label == WAIVER_CUE
+            )
+            if charge is not None and not (waived_before or _waived(own, floor, charge.start)):
+                previous = m
+                continue
+            if cue is not None:
+                m.payment, m.cue = True, cue
+            elif chained:
+                m.payment, m.cue, m.chained = True, previous.cue, True
+            elif (positive and _after_cue(own, end)) or (lead_cue and start - sentence.start <= 2):
+                m.payment = True
+            previous = m
 
-    @staticmethod
-    def _payee(text: str, sentence_start: int, amount_start: int) -> str | None:
-        window = text[max(sentence_start, amount_start - _WINDOW) : amount_start]
-        named = list(_PAYEE.finditer(window))
-        if named:
-            return named[-1]["payee"]
-        if _PRONOUN.search(window):
-            people = _NAMED.findall(text[max(0, amount_start - 2000) : amount_start])
-            return people[-1] if people else None
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _payment_span(
+    text: str,
+    m: _Mention,
+    sentence: Span,
+    lead: Span | None,
+    lead_hits: list[Hit],
+    people: list[tuple[int, str]],
+    recent: list[str],
+) -> Span:
+    """The mention's span with its plain values set."""
+    span = m.span
+    span.id_ = m.cue.pattern.id if m.cue is not None else "remedies.context"
+    payees = _payees(text, m, sentence, lead, people, recent)
+    recent.extend(payees)
+    span._.amount = m.money.amount
+    span._.payees = payees
+    span._.payee = " and ".join(payees) if payees else None
+    span._.purpose = _purpose(m, sentence)
+    span._.status = _status(m.hits, span.start) or _status(lead_hits, None)
+    span._.remedy_role = m.role
+    return span
+
+
+def _fill_chain_purposes(group: list[_Mention]) -> None:
+    """A list of amounts with one purpose at its end ("£300, £100 and £500 for the distress")."""
+    for i in range(len(group) - 2, -1, -1):
+        m, nxt = group[i], group[i + 1]
+        if nxt.chained and m.span._.purpose == "other":
+            m.span._.purpose = nxt.span._.purpose
+
+
+def _clean(hits: list[Hit]) -> list[Hit]:
+    """Drop the REPORTED, NEGATED and PAYER hits that a PSEUDO hit overlaps."""
+    pseudo = [h for h in hits if h.pattern.label == PSEUDO]
+    if not pseudo:
+        return hits
+    cancel = {REPORTED, NEGATED, PAYER}
+    return [
+        h
+        for h in hits
+        if h.pattern.label != PSEUDO
+        and not (
+            h.pattern.label in cancel and any(p.start < h.end and h.start < p.end for p in pseudo)
+        )
+    ]
+
+
+def _reported_before(hits: list[Hit], start: int) -> bool:
+    return any(h.pattern.label == REPORTED and h.end <= start for h in hits)
+
+
+def _cue_before(hits: list[Hit], floor: int, start: int) -> Hit | None:
+    """The nearest live cue before the amount, within reach and after ``floor``."""
+    void = [h for h in hits if h.pattern.label in (NEGATED, PAYER)]
+    for hit in reversed(hits):
+        if hit.pattern.label not in CUE_LABELS or hit.end > start or hit.start < floor:
+            continue
+        if start - hit.end > _CUE_REACH:
+            return None
+        if any(v.start <= hit.start < v.end or v.start < hit.end <= v.end for v in void):
+            return None
+        return hit
+    return None
+
+
+def _charge_near(hits: list[Hit], floor: int, start: int, end: int) -> Hit | None:
+    for hit in hits:
+        if hit.pattern.label != NOT_PAYMENT:
+            continue
+        before = floor <= hit.start and hit.end <= start and start - hit.end <= _NOT_BEFORE
+        after = hit.start >= end and hit.start - end <= _NOT_AFTER
+        if before or after:
+            return hit
+    return None
+
+
+def _waived(hits: list[Hit], floor: int, charge_start: int) -> bool:
+    """A refund or waiver cue before the charge word: "waive the £10 fee"."""
+    return any(
+        h.pattern.label == WAIVER_CUE and floor <= h.start and h.end <= charge_start + 2
+        for h in hits
+    )
+
+
+def _after_cue(hits: list[Hit], end: int) -> bool:
+    return any(h.pattern.label == AFTER_CUE and end <= h.start <= end + _AFTER_REACH for h in hits)
+
+
+def _is_marker(sentence: Span) -> bool:
+    return bool(_MARKER_RE.match(sentence.text))
+
+
+def _lead_in(sentences: list[Span], index: int, reach: int = 8) -> int | None:
+    """The sentence a list item hangs from ("the Council has agreed to:"), or None."""
+    if index <= 0 or not _is_marker(sentences[index - 1]):
         return None
+    i, seen = index - 1, 0
+    while i >= 0 and seen < reach:
+        s = sentences[i]
+        if not _is_marker(s):
+            text = s.text.rstrip()
+            if text.endswith(":") or "the following" in text.lower():
+                return i
+            seen += 1
+        i -= 1
+    return None
 
-    @staticmethod
-    def _purpose(hits: list[Hit]) -> str:
-        for hit in hits:
-            if hit.pattern.label in PURPOSE_LABELS:
-                return hit.pattern.label.removeprefix("PURPOSE_").lower()
-        return "other"
 
-    @staticmethod
-    def _status(hits: list[Hit]) -> str | None:
-        for hit in hits:
-            if hit.pattern.label in STATUS_LABELS:
-                return hit.pattern.label.removeprefix("STATUS_").lower()
+def _set_aside(mentions: list[_Mention], sentence_hits) -> None:
+    """Drop offers that the decision found not enough, wherever the offered amount recurs."""
+    offered: set[float] = set()
+    for m in mentions:
+        if not m.payment or _status(m.hits, m.span.start) != "offered":
+            continue
+        later = [h for i in range(_SET_ASIDE_SENTENCES + 1) for h in sentence_hits(m.sentence + i)]
+        if any(h.pattern.label == SET_ASIDE and h.start >= m.span.end for h in later):
+            offered.add(m.money.amount)
+    for m in mentions:
+        if m.money.amount in offered and _status(m.hits, m.span.start) == "offered":
+            m.payment = False
+
+
+def _rates_and_totals(mentions: list[_Mention], by_sentence: dict[int, list[_Mention]]) -> None:
+    """Mark the rates that explain a total and the totals whose parts are listed."""
+    order = sorted(by_sentence)
+    for pos, index in enumerate(order):
+        group = by_sentence[index]
+        near = [m for i in order[max(0, pos - 1) : pos + 2] for m in by_sentence[i]]
+        totals = [m for m in near if m.payment and m.money.per is None]
+        for m in group:
+            if m.money.per is None:
+                continue
+            explains = [
+                t
+                for t in totals
+                if t.money.amount > m.money.amount
+                and _multiple(t.money.amount, m.money.amount)
+                and abs(t.sentence - m.sentence) <= 1
+            ]
+            if explains:
+                m.payment, m.role = True, "rate"
+    payments = [m for m in mentions if m.payment and m.role == "payment"]
+    for i, m in enumerate(payments):
+        if _sums_to(payments[i + 1 : i + 6], m) or _sums_to(
+            list(reversed(payments[max(0, i - 5) : i])), m
+        ):
+            m.role = "total"
+
+
+def _multiple(total: float, rate: float) -> bool:
+    ratio = round(total / rate, 6)
+    return ratio == int(ratio)
+
+
+def _sums_to(run: list[_Mention], total: _Mention) -> bool:
+    """Two or more consecutive payments near ``total`` that add up to it exactly."""
+    acc = 0.0
+    for n, m in enumerate(run, start=1):
+        if abs(m.sentence - total.sentence) > 4:
+            return False
+        acc = round(acc + m.money.amount, 2)
+        if n >= 2 and acc == total.money.amount:
+            return True
+        if acc > total.money.amount:
+            return False
+    return False
+
+
+def _people(text: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group()) for m in _NAMED_RE.finditer(text)]
+
+
+def _resolve(pronoun: str, at: int, people: list[tuple[int, str]], recent: list[str]) -> str | None:
+    """The person a pronoun most likely names: the last one before it of the right kind."""
+    before = [name for start, name in people if start < at]
+    pronoun = {"his": "him", "their": "them"}.get(pronoun, pronoun)
+    if pronoun == "them":
+        plural = [p for p in recent if " and " in p or "famil" in p or "couple" in p]
+        groups = [n for n in before if " and " in n]
+        return (plural or groups or [None])[-1]
+    want = _FEMALE if pronoun == "her" else ("Mr",)
+    fitting = [n for n in before if n.split()[0].rstrip(".") in want and " and " not in n]
+    return fitting[-1] if fitting else None
+
+
+def _payees(
+    text: str,
+    m: _Mention,
+    sentence: Span,
+    lead: Span | None,
+    people: list[tuple[int, str]],
+    recent: list[str],
+) -> list[str]:
+    """The payees as written, pronouns resolved; several when the amount is "each"."""
+    span = m.span
+    cue_end = m.cue.end if m.cue is not None and m.cue.end <= span.start else span.start
+    gap_start = sentence.doc[max(cue_end, m.floor)].idx if span.start > 0 else span.start_char
+    gap = text[min(gap_start, span.start_char) : span.start_char]
+    found = _found_payees(gap, gap_start, people, recent)
+    tail = text[span.end_char : sentence.end_char]
+    each = _EACH_RE.match(tail)
+    if not found and each:
+        clause = re.split(r"[;:]| for | to (?!Mr|Mrs|Ms|Miss|Mx|Dr)", tail[each.end() :])[0]
+        found = _found_payees(clause, span.end_char + each.end(), people, recent)
+    if not found:
+        after = _AFTER_PAYEE_RE.match(tail)
+        if after:
+            found = [after.group("person")]
+    waiver = m.cue is not None and m.cue.pattern.label == WAIVER_CUE
+    if not found and lead is not None:
+        found = _found_payees(lead.text, lead.start_char, people, recent)
+    if not found and not waiver:
+        named = _NAMED_RE.findall(text, sentence.start_char, span.start_char)
+        later = _NAMED_RE.findall(text, span.end_char, sentence.end_char)
+        found = named[-1:] or later[:1]
+    found = [p for p in found if p]
+    if len(found) > 1 and not _EACH_RE.search(tail[:12] + gap):
+        found = [" and ".join(found)]
+    return found
+
+
+def _found_payees(
+    gap: str, offset: int, people: list[tuple[int, str]], recent: list[str]
+) -> list[str]:
+    out: list[str] = []
+    for match in _PAYEE_RE.finditer(gap):
+        if match.group("pronoun"):
+            name = _resolve(match.group("pronoun"), offset + match.start(), people, recent + out)
+            if name:
+                out.append(name)
+        else:
+            out.append(match.group("person") or match.group("group"))
+    return out
+
+
+def _purpose(m: _Mention, sentence: Span) -> str:
+    """The purpose named after the amount (up to the next amount), else before it."""
+    hits = [h for h in m.hits if h.pattern.label in PURPOSE_LABELS]
+    amounts = sorted(h for h in _amount_starts(sentence))
+    nxt = next((a for a in amounts if a > m.span.start), sentence.end)
+    prev = max((a for a in amounts if a < m.span.start), default=sentence.start)
+    after = [
+        h
+        for h in hits
+        if m.span.end <= h.start < min(nxt, m.span.end + _PURPOSE_REACH)
+        and _same_clause(sentence.doc[m.span.end : h.start].text)
+    ]
+    before = [h for h in hits if prev <= h.start and h.end <= m.span.start]
+    for window in (after, list(reversed(before))):
+        specific = [h for h in window if h.pattern.label != "PURPOSE_SYMBOLIC"]
+        if specific:
+            return specific[0].pattern.label.removeprefix("PURPOSE_").lower()
+        if window:
+            return "symbolic"
+    return "other"
+
+
+_CLAUSE_BREAK_RE = re.compile(r";|,(?! (?:to|for|in|as|and to|and for)\b)")
+
+
+def _same_clause(between: str) -> bool:
+    """No clause break between an amount and a purpose ("£1,900 payment, removal of ...")."""
+    return not _CLAUSE_BREAK_RE.search(between)
+
+
+def _amount_starts(sentence: Span) -> list[int]:
+    doc = sentence.doc
+    starts = []
+    for money in find_money(sentence.text):
+        span = doc.char_span(
+            sentence.start_char + money.start,
+            sentence.start_char + money.end,
+            alignment_mode="expand",
+        )
+        if span is not None:
+            starts.append(span.start)
+    return starts
+
+
+def _status(hits: list[Hit], before: int | None) -> str | None:
+    """The nearest status cue before the amount (else the first); agreeing to a recommendation
+    is agreed."""
+    chosen = [h for h in hits if h.pattern.label in STATUS_LABELS]
+    if before is not None:
+        earlier = [h for h in chosen if h.end <= before]
+        chosen = earlier[::-1] or chosen
+    if not chosen:
         return None
+    status = chosen[0].pattern.label.removeprefix("STATUS_").lower()
+    if status == "recommended" and any(h.pattern.label == "STATUS_AGREED" for h in chosen):
+        return "agreed"
+    return status
+
+
+def register_span_values() -> None:
+    """The span values this component sets beyond the shared ones (plain, msgpack-native)."""
+    for name in ("payees", "remedy_role"):
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
 
 
 @Language.factory(
     "ombudsman_remedies",
-    assigns=["doc.spans", "span._.amount", "span._.payee", "span._.purpose"],
+    assigns=[
+        "doc.spans",
+        "span._.amount",
+        "span._.payee",
+        "span._.payees",
+        "span._.purpose",
+        "span._.status",
+        "span._.remedy_role",
+    ],
     requires=["token.is_sent_start"],
     default_config={"use_default_patterns": True},
 )
 def make_remedies(nlp: Language, name: str, use_default_patterns: bool) -> RemediesTagger:
     """Factory of the payment tagger."""
+    register_span_values()
     return RemediesTagger(nlp, name, use_default_patterns)
