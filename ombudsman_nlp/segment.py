@@ -19,6 +19,9 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+BULLET, NUMBER, ROMAN, LETTER = "bullet", "number", "roman", "letter"
+
+
 @dataclass(frozen=True)
 class Line:
     """One non-empty line: its character range, and where the text after a list marker starts."""
@@ -32,18 +35,41 @@ class Line:
         return self.content_start > self.start
 
 
-def iter_lines(text: str) -> Iterator[Line]:
-    """Non-empty lines with their list-marker offsets."""
-    for match in _LINE.finditer(text):
-        start, end = match.span()
+def line_indent(text: str, line: Line) -> int:
+    """White space before a line's first character (its marker, if any)."""
+    stop = line.start
+    while stop < line.end and text[stop] in " \t":
+        stop += 1
+    return stop - line.start
+
+
+def marker_kind(text: str, line: Line) -> str | None:
+    """``bullet``, ``number``, ``roman`` or ``letter`` for a list line, None without a marker."""
+    if not line.has_marker:
+        return None
+    marker = text[line.start : line.content_start].strip().strip("()")
+    if not marker or not marker[0].isalnum():
+        return BULLET
+    if marker[0].isdigit():
+        return NUMBER
+    body = marker.rstrip(".)")
+    if body and all(c in "ivxl" for c in body) and body != "l":
+        return ROMAN
+    return LETTER
+
+
+def iter_lines(text: str, start: int = 0, end: int | None = None) -> Iterator[Line]:
+    """Non-empty lines (of ``text[start:end]``) with their list-marker offsets."""
+    for match in _LINE.finditer(text, start, len(text) if end is None else end):
+        first, last = match.span()
         line = match.group()
         if not line.strip():
             continue
         marker = _MARKER.match(line)
-        content = start + (marker.end() if marker and marker.end() < len(line) else 0)
-        while content < end and text[content] in " \t":
+        content = first + (marker.end() if marker and marker.end() < len(line) else 0)
+        while content < last and text[content] in " \t":
             content += 1
-        yield Line(start, end, content)
+        yield Line(first, last, content)
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
