@@ -29,6 +29,11 @@ _LEAD_ENDS = (":", ";")
 _CLOSED = (".", "!", "?", ".”", ".’", '."', ".)")
 _DEFERRED_START = frozenset({"that", "about"})
 _JOINERS = frozenset({"and", "also", ",", ";", "-", "–"})
+_BARE_MARKERS = frozenset("-•*–·▪◦‣")
+_OPEN_ENDS = (";", "; and", ", and", "; or", ",", " and", " or")
+# A second trigger in a sentence starts a new head only after one of these (or a name).
+_SPLIT_AFTER = frozenset({"and", "but", "also", "he", "she", "they", ",", ";"})
+_MAX_ITEM_SENTENCES = 2  # a longer item is a paragraph (same marker) or keeps its first sentence
 
 
 def strip_item_end(text: str) -> str:
@@ -50,6 +55,7 @@ class _ListState:
     open_item: bool = True  # the previous item (or the lead-in) did not end a sentence
     closed_style: bool = False  # items end with a full stop
     items: int = 0
+    nested: bool = False  # items are marked differently from the lead-in
 
 
 @dataclass
@@ -112,7 +118,11 @@ class HeadsTagger(PatternComponent):
     # -- lines and lists ---------------------------------------------------------------------
     def _scope_heads(self, context: _Context, scope: Span) -> list[Span]:
         text = context.doc.text
-        lines = list(iter_lines(text, scope.start_char, scope.end_char))
+        lines = [
+            line
+            for line in iter_lines(text, scope.start_char, scope.end_char)
+            if text[line.start : line.end].strip() not in _BARE_MARKERS
+        ]
         heads: list[tuple[int, Span]] = []  # (line number, head)
         state: _ListState | None = None
         for number, line in enumerate(lines):
@@ -146,26 +156,47 @@ class HeadsTagger(PatternComponent):
         content = text[line.content_start : line.end].rstrip()
         kind, indent = marker_kind(text, line), line_indent(text, line)
         nested = state.kind is None or kind != state.kind or indent > state.indent
-        if not nested and not state.open_item:
-            if not state.closed_style:
+        sentences = self._line_sentences(context, line)
+        if not nested:
+            if state.nested:
                 return False
-            first = self._line_sentences(context, line)[:1]
-            if first and (self._has(context, first[0], NOT_HEAD) or self._has(context, first[0], TRIGGER)):
-                return False
-        if state.heads:
-            first = self._line_sentences(context, line)[:1]
-            if first and self._has(context, first[0], NOT_HEAD):
-                return False
+            if not state.open_item and not content.endswith(_OPEN_ENDS):
+                if not state.closed_style or len(sentences) > _MAX_ITEM_SENTENCES:
+                    return False
+                if sentences and self._has(context, sentences[0], TRIGGER):
+                    return False
+                if self._blocked(context, line):
+                    return False
+        if state.heads and self._blocked(context, line):
+            return False
         closed = content.endswith(_CLOSED)
         if state.items == 0:
             state.closed_style = closed
+            state.nested = nested
         state.items += 1
         state.open_item = not closed
         return True
 
+    def _blocked(self, context: _Context, line: Line) -> bool:
+        """Whether a NOT_HEAD hit falls near the start of a list item's first sentence."""
+        first = self._line_sentences(context, line)[:1]
+        if not first:
+            return False
+        start = context.doc.char_span(
+            line.content_start, line.end, alignment_mode="expand"
+        ).start
+        return any(
+            h.pattern.label == NOT_HEAD and h.start < start + _scope(h)
+            for h in context.hits.get(first[0][0], ())
+        )
+
     def _item_head(self, context: _Context, line: Line) -> Span | None:
         text = context.doc.text
-        end = line.content_start + len(strip_item_end(text[line.content_start : line.end]))
+        stop = line.end
+        sentences = self._line_sentences(context, line)
+        if len(sentences) > _MAX_ITEM_SENTENCES:
+            stop = sentences[0][2]
+        end = line.content_start + len(strip_item_end(text[line.content_start : stop]))
         return self._char_span(context.doc, line.content_start, end, "heads.list_item")
 
     def _lead_sentence(self, context: _Context, line: Line) -> tuple[int, int, int] | None:
@@ -213,6 +244,8 @@ class HeadsTagger(PatternComponent):
         blockers = [h for h in hits if h.pattern.label == NOT_HEAD]
         starts: list[tuple[int, int, str]] = []  # (head start token, trigger start, id)
         for hit in triggers:
+            if starts and not _splits(doc, hit.start):
+                continue
             offset = hit.pattern.head_start
             start = hit.end if offset is None else (hit.start + offset if offset >= 0 else hit.end + offset)
             starts.append((start, hit.start, hit.pattern.id))
@@ -251,6 +284,14 @@ class HeadsTagger(PatternComponent):
         return span
 
 
+def _splits(doc: Doc, start: int) -> bool:
+    """Whether a trigger after another one in a sentence starts a head of its own."""
+    if start == 0:
+        return True
+    before = doc[start - 1]
+    return before.lower_ in _SPLIT_AFTER or not before.is_lower
+
+
 def _scope(hit: Hit) -> int:
     return hit.pattern.max_scope if hit.pattern.max_scope is not None else NOT_HEAD_SCOPE
 
@@ -268,7 +309,7 @@ def _leftmost_longest(hits: list[Hit]) -> list[Hit]:
 def _after_deferred(doc: Doc, start: int, end: int) -> int | None:
     """The token after the first "that"/"about" in ``doc[start:end]``, or None."""
     for token in doc[start:end]:
-        if token.lower_ in _DEFERRED_START:
+        if token.lower_ in _DEFERRED_START and token.i + 1 < end and doc[token.i + 1].lower_ != "of":
             return token.i + 1
     return None
 
