@@ -21,6 +21,15 @@ _MAX_HEADING = 90
 _SPACES = re.compile(r"\s+")
 
 
+_FOOTNOTE = re.compile(r"(?<=[a-z])\d{1,2}$")  # "The Ombudsman's role and powers7"
+# Metadata lines of the header: "Category : ...", "Decision date : ...", "Council (24 001 148)".
+_METADATA = re.compile(
+    r"^\s*(?:(?:category|decision date|decision|outcome|date)\s*:|.*\(\d{2}\s?\d{3}\s?\d{3}[a-z]?\b)",
+    re.I,
+)
+IMPLICIT_SUMMARY = "section.summary_after_header"
+
+
 def heading_key(line: str) -> str:
     """A line normalised for heading lookup: lower case, straight quotes, no end punctuation."""
     key = _SPACES.sub(" ", line.replace("\u2019", "'").replace("\u2018", "'")).strip().lower()
@@ -65,13 +74,13 @@ class Sectionizer(PatternComponent):
                 return pattern, len(line)
         if len(key) > _MAX_HEADING and ":" not in line[:_MAX_HEADING]:
             return None
-        pattern = self._line.get(key)
+        pattern = self._line.get(key) or self._line.get(_FOOTNOTE.sub("", key))
         if pattern is not None:
             return pattern, len(line)
         for phrase, pattern in self._prefix:
             if key.startswith(phrase):
                 rest = key[len(phrase) :]
-                if not rest:
+                if not rest or pattern.label in (FURNITURE, PAGE_END):
                     return pattern, len(line)
                 if rest.lstrip().startswith(":"):
                     colon = line.find(":")
@@ -86,6 +95,7 @@ class Sectionizer(PatternComponent):
         sentence_chars: list[int] = []
         sections: list[tuple[int, str, str]] = [(0, HEADER, "section.header")]
         current = (HEADER, "section.header")
+        seen_metadata = False
         for line in iter_lines(text):
             found = self.classify_line(text[line.start : line.end])
             if found is not None and not line.has_marker:
@@ -106,6 +116,13 @@ class Sectionizer(PatternComponent):
                 if content_start < line.end:
                     sentence_chars.extend(s for s, _ in split_sentences(text, content_start, line.end))
                 continue
+            if current[0] == HEADER:
+                if _METADATA.match(text[line.start : line.end]):
+                    seen_metadata = True
+                elif seen_metadata:
+                    # Older layouts: the complaint paragraph straight after the header lines.
+                    current = ("summary", IMPLICIT_SUMMARY)
+                    sections.append((line.start, *current))
             if line.has_marker:
                 sentence_chars.append(line.start)
             sentence_chars.extend(s for s, _ in split_sentences(text, line.content_start, line.end))
@@ -130,6 +147,8 @@ class Sectionizer(PatternComponent):
         text_end = len(doc.text)
         bounds = [*sections[1:], (text_end, "", "")]
         for (start, label, pattern_id), (end, _, _) in zip(sections, bounds):
+            while start < end and doc.text[start].isspace():
+                start += 1
             while end > start and doc.text[end - 1].isspace():
                 end -= 1
             if end <= start:
