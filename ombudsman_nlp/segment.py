@@ -9,13 +9,18 @@ from dataclasses import dataclass
 _LINE = re.compile(r"[^\n]+")
 # "- ", "• ", "1. ", "1.2 ", "a) ", "(iii) " at the start of a line.
 _MARKER = re.compile(
-    r"[ \t]*(?:[-•*–·▪◦‣]|\(?\d{1,3}(?:\.\d{1,3})*[.)]?(?=\s)|\(?[a-hj-z][.)]|\(?[ivxl]{1,5}[.)])[ \t]+"
+    r"[ \t]*(?:[-•*–·▪◦‣]|\(?\d{1,3}(?:\.\d{1,3})*[.)]?(?=\s)|\(?[a-hj-z][.)]"
+    r"|\(?[ivxl]{1,5}[.)])[ \t]+"
 )
 # A sentence ends at . ! ? (with closing quotes or brackets) before white space and a capital.
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(£\[]?[A-Z0-9£])")
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st no nos para paras e.g i.e etc cf vs v s ss sch reg regs art ch pp p op "
-    "approx fig jan feb mar apr jun jul aug sep sept oct nov dec".split()
+    {"mr", "mrs", "ms", "dr", "prof", "st", "e.g", "i.e", "etc", "cf", "vs", "v", "op", "approx"}
+    | {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+)
+# Abbreviations only before a number: "No. 3", "para. 12", "s. 17" (else "said no. Mrs X").
+_NUMBER_ABBREVIATIONS = frozenset(
+    {"no", "nos", "para", "paras", "s", "ss", "sch", "reg", "regs", "art", "ch", "pp", "p", "fig"}
 )
 
 
@@ -81,6 +86,8 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         word = text[max(begin, cut - 12) : cut - 1].rsplit(None, 1)
         last = word[-1].lower().lstrip("(") if word else ""
         if last in _ABBREVIATIONS:
+            continue
+        if last in _NUMBER_ABBREVIATIONS and text[match.end() : match.end() + 1].isdigit():
             continue
         stop = match.end()
         while stop > cut and text[stop - 1].isspace():

@@ -182,9 +182,7 @@ class HeadsTagger(PatternComponent):
         first = self._line_sentences(context, line)[:1]
         if not first:
             return False
-        start = context.doc.char_span(
-            line.content_start, line.end, alignment_mode="expand"
-        ).start
+        start = context.doc.char_span(line.content_start, line.end, alignment_mode="expand").start
         return any(
             h.pattern.label == NOT_HEAD and h.start < start + _scope(h)
             for h in context.hits.get(first[0][0], ())
@@ -247,16 +245,22 @@ class HeadsTagger(PatternComponent):
             if starts and not _splits(doc, hit.start):
                 continue
             offset = hit.pattern.head_start
-            start = hit.end if offset is None else (hit.start + offset if offset >= 0 else hit.end + offset)
+            start = (
+                hit.end
+                if offset is None
+                else (hit.start + offset if offset >= 0 else hit.end + offset)
+            )
             starts.append((start, hit.start, hit.pattern.id))
         if not starts and after_head:
-            lead = [h for h in hits if h.pattern.label == CONTINUATION and h.start == sentence.start]
+            lead = [
+                h for h in hits if h.pattern.label == CONTINUATION and h.start == sentence.start
+            ]
             if lead:
                 hit = max(lead, key=lambda h: h.end)
                 starts.append((hit.end, hit.start, hit.pattern.id))
         defers = {h.start: h for h in hits if h.pattern.label == DEFER}
         heads: list[Span] = []
-        for number, (start, trigger_start, pattern_id) in enumerate(starts):
+        for number, (start, _, pattern_id) in enumerate(starts):
             end = starts[number + 1][1] if number + 1 < len(starts) else sentence.end
             if start in defers:
                 start = _after_deferred(doc, defers[start].end, end)
@@ -309,7 +313,11 @@ def _leftmost_longest(hits: list[Hit]) -> list[Hit]:
 def _after_deferred(doc: Doc, start: int, end: int) -> int | None:
     """The token after the first "that"/"about" in ``doc[start:end]``, or None."""
     for token in doc[start:end]:
-        if token.lower_ in _DEFERRED_START and token.i + 1 < end and doc[token.i + 1].lower_ != "of":
+        if (
+            token.lower_ in _DEFERRED_START
+            and token.i + 1 < end
+            and doc[token.i + 1].lower_ != "of"
+        ):
             return token.i + 1
     return None
 

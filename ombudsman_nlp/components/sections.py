@@ -24,7 +24,8 @@ _SPACES = re.compile(r"\s+")
 _FOOTNOTE = re.compile(r"(?<=[a-z])\d{1,2}$")  # "The Ombudsman's role and powers7"
 # Metadata lines of the header: "Category : ...", "Decision date : ...", "Council (24 001 148)".
 _METADATA = re.compile(
-    r"^\s*(?:(?:category|decision date|decision|outcome|date)\s*:|.*\(\d{2}\s?\d{3}\s?\d{3}[a-z]?\b)",
+    r"^\s*(?:(?:category|decision date|decision|outcome|date)\s*:"
+    r"|.*\(\d{2}\s?\d{3}\s?\d{3}[a-z]?\b)",
     re.I,
 )
 IMPLICIT_SUMMARY = "section.summary_after_header"
@@ -114,7 +115,9 @@ class Sectionizer(PatternComponent):
                 while content_start < line.end and text[content_start].isspace():
                     content_start += 1
                 if content_start < line.end:
-                    sentence_chars.extend(s for s, _ in split_sentences(text, content_start, line.end))
+                    sentence_chars.extend(
+                        s for s, _ in split_sentences(text, content_start, line.end)
+                    )
                 continue
             if current[0] == HEADER:
                 if _METADATA.match(text[line.start : line.end]):
@@ -146,7 +149,7 @@ class Sectionizer(PatternComponent):
         spans: list[Span] = []
         text_end = len(doc.text)
         bounds = [*sections[1:], (text_end, "", "")]
-        for (start, label, pattern_id), (end, _, _) in zip(sections, bounds):
+        for (start, label, pattern_id), (end, _, _) in zip(sections, bounds, strict=True):
             while start < end and doc.text[start].isspace():
                 start += 1
             while end > start and doc.text[end - 1].isspace():
