@@ -108,19 +108,20 @@ class HeaderParser:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        meta = parse_header(doc.text[: header_end(doc)])
+        text = doc.text  # Doc.text rebuilds the string on every access: read it once
+        meta = parse_header(text[: header_end(doc, len(text))])
         if not any(meta.values()):
-            meta = parse_header(doc.text)
+            meta = parse_header(text)
         doc._.metadata = meta
         return doc
 
 
-def header_end(doc: Doc) -> int:
+def header_end(doc: Doc, text_length: int) -> int:
     """Where the header ends: the start of the first section that is not header or furniture."""
     for section in doc.spans.get(SECTIONS_KEY, ()):
         if section.label_ not in _HEADER_LABELS:
             return section.start_char
-    return len(doc.text)
+    return text_length
 
 
 @Language.factory("ombudsman_header", assigns=["doc._.metadata"], default_config={})

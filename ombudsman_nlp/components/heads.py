@@ -63,6 +63,7 @@ class _Context:
     """Hits and sentences of the scopes being read."""
 
     doc: Doc
+    text: str  # the doc's text, read once (``Doc.text`` rebuilds it on every access)
     sentences: list[Span]
     starts: list[int]
     hits: dict[int, list[Hit]] = field(default_factory=dict)
@@ -94,17 +95,20 @@ class HeadsTagger(PatternComponent):
     def _heads(self, doc: Doc) -> list[Span]:
         sections = list(doc.spans[SECTIONS_KEY]) if SECTIONS_KEY in doc.spans else []
         complaint = [s for s in sections if s.label_ in HEAD_SECTIONS]
-        heads = self._scopes_heads(doc, complaint) if complaint else []
+        fallback = [s for s in sections if s.label_ in FALLBACK_SECTIONS]
+        if not complaint and not fallback:
+            return []
+        text = doc.text
+        heads = self._scopes_heads(doc, text, complaint) if complaint else []
         if not heads:
-            fallback = [s for s in sections if s.label_ in FALLBACK_SECTIONS]
-            heads = self._scopes_heads(doc, fallback)
+            heads = self._scopes_heads(doc, text, fallback)
         return heads
 
-    def _scopes_heads(self, doc: Doc, scopes: list[Span]) -> list[Span]:
+    def _scopes_heads(self, doc: Doc, text: str, scopes: list[Span]) -> list[Span]:
         if not scopes:
             return []
         sentences = [s for scope in scopes for s in scope.sents]
-        context = _Context(doc, sentences, [s.start_char for s in sentences])
+        context = _Context(doc, text, sentences, [s.start_char for s in sentences])
         token_starts = [s.start for s in sentences]
         for hit in self._matcher(doc, sentences):
             index = bisect_left(token_starts, hit.start + 1) - 1
@@ -117,7 +121,7 @@ class HeadsTagger(PatternComponent):
 
     # -- lines and lists ---------------------------------------------------------------------
     def _scope_heads(self, context: _Context, scope: Span) -> list[Span]:
-        text = context.doc.text
+        text = context.text
         lines = [
             line
             for line in iter_lines(text, scope.start_char, scope.end_char)
@@ -152,7 +156,7 @@ class HeadsTagger(PatternComponent):
         """Whether a line continues the list; updates the list state."""
         if not line.has_marker:
             return False
-        text = context.doc.text
+        text = context.text
         content = text[line.content_start : line.end].rstrip()
         kind, indent = marker_kind(text, line), line_indent(text, line)
         nested = state.kind is None or kind != state.kind or indent > state.indent
@@ -189,7 +193,7 @@ class HeadsTagger(PatternComponent):
         )
 
     def _item_head(self, context: _Context, line: Line) -> Span | None:
-        text = context.doc.text
+        text = context.text
         stop = line.end
         sentences = self._line_sentences(context, line)
         if len(sentences) > _MAX_ITEM_SENTENCES:

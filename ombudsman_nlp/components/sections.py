@@ -130,7 +130,7 @@ class Sectionizer(PatternComponent):
                 sentence_chars.append(line.start)
             sentence_chars.extend(s for s, _ in split_sentences(text, line.content_start, line.end))
         self._set_sentences(doc, sentence_chars)
-        doc.spans[SECTIONS_KEY] = self._section_spans(doc, sections)
+        doc.spans[SECTIONS_KEY] = self._section_spans(doc, text, sections)
         return doc
 
     @staticmethod
@@ -145,14 +145,13 @@ class Sectionizer(PatternComponent):
         doc.from_array([SENT_START], starts.reshape(-1, 1).astype("uint64"))
 
     @staticmethod
-    def _section_spans(doc: Doc, sections: list[tuple[int, str, str]]) -> list[Span]:
+    def _section_spans(doc: Doc, text: str, sections: list[tuple[int, str, str]]) -> list[Span]:
         spans: list[Span] = []
-        text_end = len(doc.text)
-        bounds = [*sections[1:], (text_end, "", "")]
+        bounds = [*sections[1:], (len(text), "", "")]
         for (start, label, pattern_id), (end, _, _) in zip(sections, bounds, strict=True):
-            while start < end and doc.text[start].isspace():
+            while start < end and text[start].isspace():
                 start += 1
-            while end > start and doc.text[end - 1].isspace():
+            while end > start and text[end - 1].isspace():
                 end -= 1
             if end <= start:
                 continue
