@@ -46,6 +46,8 @@ class Pattern(BaseModel):
     exclude_sections: list[str] | None = None
     # Line rules (sections, furniture): how a phrase meets a line.
     match: Literal["line", "prefix", "contains"] | None = None
+    # Trigger rules (heads): the token of the match where the target starts (default: after it).
+    head_start: int | None = None
     comment: str | None = None
 
     @field_validator("id")

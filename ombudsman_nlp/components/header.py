@@ -9,6 +9,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .. import extensions
+from ..labels import SECTIONS_KEY
+
+_HEADER_LABELS = ("header", "furniture")
 
 # "Stoke-on-Trent City Council (24 001 148)", also "(17 002 402b)" and "(24 000 123, 24 000 456)".
 _REFERENCE = r"\d{2}\s?\d{3}\s?\d{3}[a-z]?"
@@ -16,10 +19,19 @@ _ORG_LINE = re.compile(
     rf"^[ \t]*(?P<org>[^\n]{{2,200}}?)[ \t]*\((?P<ref>{_REFERENCE})(?:[^)\n]*)\)[ \t]*$",
     re.MULTILINE,
 )
-_BARE_REFERENCE = re.compile(rf"(?:^|\(|reference:?\s*)(?P<ref>{_REFERENCE})\b", re.MULTILINE | re.I)
-_FIELD = re.compile(r"^[ \t]*(?P<key>Category|Decision date|Decision|Outcome|Date)[ \t]*:[ \t]*(?P<value>[^\n]*?)[ \t]*$", re.MULTILINE | re.I)
-_DATE = re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[A-Za-z]{3,9})\.?,?\s+(?P<year>\d{4})")
+_BARE_REFERENCE = re.compile(
+    rf"(?:^|\(|reference:?\s*)(?P<ref>{_REFERENCE})\b", re.MULTILINE | re.I
+)
+_FIELD = re.compile(
+    r"^[ \t]*(?P<key>Category|Decision date|Decision|Outcome|Date)[ \t]*:"
+    r"[ \t]*(?P<value>[^\n]*?)[ \t]*$",
+    re.MULTILINE | re.I,
+)
+_DATE = re.compile(
+    r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[A-Za-z]{3,9})\.?,?\s+(?P<year>\d{4})"
+)
 _ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})")
+_NUMERIC = re.compile(r"\b(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})\b")
 _MONTHS = {
     m: i
     for i, names in enumerate(
@@ -41,7 +53,7 @@ _MONTHS = {
     )
     for m in names
 }
-HEADER_WINDOW = 4000  # characters searched: the header sits at the top, after any cookie notice
+HEADER_WINDOW = 8000  # characters searched: the header sits at the top, after any cookie notice
 
 
 def parse_date(text: str) -> str | None:
@@ -53,7 +65,7 @@ def parse_date(text: str) -> str | None:
             if month is None:
                 return None
             return date(int(match["year"]), month, int(match["day"])).isoformat()
-        match = _ISO.search(text)
+        match = _ISO.search(text) or _NUMERIC.search(text)
         if match:
             return date(int(match["year"]), int(match["month"]), int(match["day"])).isoformat()
     except ValueError:
@@ -96,8 +108,20 @@ class HeaderParser:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.metadata = parse_header(doc.text)
+        text = doc.text  # Doc.text rebuilds the string on every access: read it once
+        meta = parse_header(text[: header_end(doc, len(text))])
+        if not any(meta.values()):
+            meta = parse_header(text)
+        doc._.metadata = meta
         return doc
+
+
+def header_end(doc: Doc, text_length: int) -> int:
+    """Where the header ends: the start of the first section that is not header or furniture."""
+    for section in doc.spans.get(SECTIONS_KEY, ()):
+        if section.label_ not in _HEADER_LABELS:
+            return section.start_char
+    return text_length
 
 
 @Language.factory("ombudsman_header", assigns=["doc._.metadata"], default_config={})

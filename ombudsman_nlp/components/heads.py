@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left
+from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..labels import COMPLAINT_HEAD, HEADS_KEY, SECTIONS_KEY
 from ..rules import Hit, RuleMatcher
-from ..segment import iter_lines
+from ..segment import Line, iter_lines, line_indent, marker_kind
 from .base import PatternComponent
 
 TRIGGER = "HEAD_TRIGGER"  # "complains (that|about)", "says the Council": the head follows
 NOT_HEAD = "NOT_HEAD"  # impact statements and desired outcomes: "says this caused", "wants"
+LIST_LEAD = "LIST_LEAD"  # words that make a line ending in ":" the lead-in of a list of heads
+LEAD_ADDS = "LEAD_ADDS"  # "also": a lead-in that adds to, not introduces, the heads before it
+CONTINUATION = "HEAD_CONTINUATION"  # sentence-initial "And", "Also, that": one more head
+DEFER = "HEAD_DEFER"  # "on behalf of", "to us": the head starts after a later "that"/"about"
+LABELS = (TRIGGER, NOT_HEAD, LIST_LEAD, LEAD_ADDS, CONTINUATION, DEFER)
+
 HEAD_SECTIONS = ("complaint",)
 FALLBACK_SECTIONS = ("summary", "header")
-_TRAILING = ("; and", ", and", ";", " and", ",")
+NOT_HEAD_SCOPE = 12  # tokens after a head's start within which a NOT_HEAD hit cancels it
+_TRAILING = ("; and", ", and", "; or", ", or", ";", ",", " and", " or", ":")
+_LEAD_ENDS = (":", ";")
+_CLOSED = (".", "!", "?", ".”", ".’", '."', ".)")
+_DEFERRED_START = frozenset({"that", "about"})
+_JOINERS = frozenset({"and", "also", ",", ";", "-", "–"})
+_BARE_MARKERS = frozenset("-•*–·▪◦‣")
+_OPEN_ENDS = (";", "; and", ", and", "; or", ",", " and", " or")
+# A second trigger in a sentence starts a new head only after one of these (or a name).
+_SPLIT_AFTER = frozenset({"and", "but", "also", "he", "she", "they", ",", ";"})
+_MAX_ITEM_SENTENCES = 2  # a longer item is a paragraph (same marker) or keeps its first sentence
 
 
 def strip_item_end(text: str) -> str:
@@ -28,16 +45,45 @@ def strip_item_end(text: str) -> str:
     return stripped
 
 
+@dataclass
+class _ListState:
+    """The list being read: how its lead-in was marked and whether its items are heads."""
+
+    heads: bool
+    kind: str | None
+    indent: int
+    open_item: bool = True  # the previous item (or the lead-in) did not end a sentence
+    closed_style: bool = False  # items end with a full stop
+    items: int = 0
+    nested: bool = False  # items are marked differently from the lead-in
+
+
+@dataclass
+class _Context:
+    """Hits and sentences of the scopes being read."""
+
+    doc: Doc
+    text: str  # the doc's text, read once (``Doc.text`` rebuilds it on every access)
+    sentences: list[Span]
+    starts: list[int]
+    hits: dict[int, list[Hit]] = field(default_factory=dict)
+
+    def sentence_range(self, start: int, end: int) -> range:
+        """Indices of the sentences that start within ``[start, end)`` characters."""
+        return range(bisect_left(self.starts, start), bisect_left(self.starts, end))
+
+
 class HeadsTagger(PatternComponent):
     """Tag ``COMPLAINT_HEAD`` spans in the complaint section (or the summary without one).
 
-    Items of a list that follows a lead-in ending in ":" are heads, the lead-in is not;
-    outside lists, the clause after a ``HEAD_TRIGGER`` is a head, up to the end of its
-    sentence. Sentences with a ``NOT_HEAD`` hit are left alone.
+    Items of a list that follows a complaint lead-in ending in ":" are heads, the lead-in (and
+    a general complaint just before it) is not; outside lists, the clause after a
+    ``HEAD_TRIGGER`` is a head, up to the next trigger or the end of its sentence. A
+    ``NOT_HEAD`` hit before or near the start of a head cancels it.
     """
 
     pattern_file = "heads.jsonl"
-    pattern_labels = (TRIGGER, NOT_HEAD)
+    pattern_labels = LABELS
 
     def _compile(self) -> None:
         self._matcher = RuleMatcher(self.nlp, self.patterns)
@@ -46,77 +92,193 @@ class HeadsTagger(PatternComponent):
         doc.spans[HEADS_KEY] = self._heads(doc)
         return doc
 
-    def _scopes(self, doc: Doc) -> list[Span]:
-        sections = list(doc.spans[SECTIONS_KEY]) if SECTIONS_KEY in doc.spans else []
-        chosen = [s for s in sections if s.label_ in HEAD_SECTIONS]
-        return chosen or [s for s in sections if s.label_ in FALLBACK_SECTIONS][:2]
-
     def _heads(self, doc: Doc) -> list[Span]:
-        scopes = self._scopes(doc)
+        sections = list(doc.spans[SECTIONS_KEY]) if SECTIONS_KEY in doc.spans else []
+        complaint = [s for s in sections if s.label_ in HEAD_SECTIONS]
+        fallback = [s for s in sections if s.label_ in FALLBACK_SECTIONS]
+        if not complaint and not fallback:
+            return []
+        text = doc.text
+        heads = self._scopes_heads(doc, text, complaint) if complaint else []
+        if not heads:
+            heads = self._scopes_heads(doc, text, fallback)
+        return heads
+
+    def _scopes_heads(self, doc: Doc, text: str, scopes: list[Span]) -> list[Span]:
         if not scopes:
             return []
         sentences = [s for scope in scopes for s in scope.sents]
-        hits = self._matcher(doc, sentences)
-        starts = [s.start_char for s in sentences]
-        by_sentence: dict[int, list[Hit]] = {}
-        for hit in hits:
-            index = bisect_right(starts, doc[hit.start].idx) - 1
-            by_sentence.setdefault(index, []).append(hit)
+        context = _Context(doc, text, sentences, [s.start_char for s in sentences])
+        token_starts = [s.start for s in sentences]
+        for hit in self._matcher(doc, sentences):
+            index = bisect_left(token_starts, hit.start + 1) - 1
+            if index >= 0 and hit.end <= sentences[index].end:
+                context.hits.setdefault(index, []).append(hit)
         heads: list[Span] = []
         for scope in scopes:
-            heads.extend(self._scope_heads(doc, scope, sentences, starts, by_sentence))
+            heads.extend(self._scope_heads(context, scope))
         return heads
 
-    def _scope_heads(self, doc, scope, sentences, starts, by_sentence) -> list[Span]:
-        text = doc.text
-        heads: list[Span] = []
-        in_list = False
-        lead_indent = -1
-        for line in iter_lines(text[: scope.end_char]):
-            if line.end <= scope.start_char:
-                continue
-            content = text[line.content_start : line.end].strip()
-            indent = line.content_start - line.start
-            if not line.has_marker:
-                in_list = False
-            if in_list and line.has_marker and indent >= lead_indent:
-                sentence_index = bisect_right(starts, line.content_start) - 1
-                line_hits = by_sentence.get(sentence_index, [])
-                if not any(h.pattern.label == NOT_HEAD for h in line_hits):
-                    span = self._char_span(doc, line.content_start, line.content_start + len(strip_item_end(text[line.content_start : line.end].rstrip())), "list")
+    # -- lines and lists ---------------------------------------------------------------------
+    def _scope_heads(self, context: _Context, scope: Span) -> list[Span]:
+        text = context.text
+        lines = [
+            line
+            for line in iter_lines(text, scope.start_char, scope.end_char)
+            if text[line.start : line.end].strip() not in _BARE_MARKERS
+        ]
+        heads: list[tuple[int, Span]] = []  # (line number, head)
+        state: _ListState | None = None
+        for number, line in enumerate(lines):
+            if state is not None and self._is_item(context, state, line):
+                if state.heads:
+                    span = self._item_head(context, line)
                     if span is not None:
-                        heads.append(span)
-                    continue
-            if content.endswith(":"):
-                in_list = True
-                lead_indent = indent
+                        heads.append((number, span))
                 continue
-            in_list = False
-            heads.extend(self._clause_heads(doc, line, sentences, starts, by_sentence))
+            state = None
+            line_heads = self._clause_heads(context, line)
+            next_line = lines[number + 1] if number + 1 < len(lines) else None
+            content = text[line.content_start : line.end].rstrip()
+            if content.endswith(_LEAD_ENDS) and next_line is not None and next_line.has_marker:
+                lead = self._lead_sentence(context, line)
+                is_heads = lead is not None and self._is_head_lead(context, lead)
+                state = _ListState(is_heads, marker_kind(text, line), line_indent(text, line))
+                if lead is not None:
+                    line_heads = [h for h in line_heads if h.start_char < lead[1]]
+                if is_heads and lead is not None and not self._has(context, lead, LEAD_ADDS):
+                    line_heads = []
+                    heads = [(n, h) for n, h in heads if n != number - 1]
+            heads.extend((number, h) for h in line_heads)
+        return [h for _, h in heads]
+
+    def _is_item(self, context: _Context, state: _ListState, line: Line) -> bool:
+        """Whether a line continues the list; updates the list state."""
+        if not line.has_marker:
+            return False
+        text = context.text
+        content = text[line.content_start : line.end].rstrip()
+        kind, indent = marker_kind(text, line), line_indent(text, line)
+        nested = state.kind is None or kind != state.kind or indent > state.indent
+        sentences = self._line_sentences(context, line)
+        if not nested:
+            if state.nested:
+                return False
+            if not state.open_item and not content.endswith(_OPEN_ENDS):
+                if not state.closed_style or len(sentences) > _MAX_ITEM_SENTENCES:
+                    return False
+                if sentences and self._has(context, sentences[0], TRIGGER):
+                    return False
+                if self._blocked(context, line):
+                    return False
+        if state.heads and self._blocked(context, line):
+            return False
+        closed = content.endswith(_CLOSED)
+        if state.items == 0:
+            state.closed_style = closed
+            state.nested = nested
+        state.items += 1
+        state.open_item = not closed
+        return True
+
+    def _blocked(self, context: _Context, line: Line) -> bool:
+        """Whether a NOT_HEAD hit falls near the start of a list item's first sentence."""
+        first = self._line_sentences(context, line)[:1]
+        if not first:
+            return False
+        start = context.doc.char_span(line.content_start, line.end, alignment_mode="expand").start
+        return any(
+            h.pattern.label == NOT_HEAD and h.start < start + _scope(h)
+            for h in context.hits.get(first[0][0], ())
+        )
+
+    def _item_head(self, context: _Context, line: Line) -> Span | None:
+        text = context.text
+        stop = line.end
+        sentences = self._line_sentences(context, line)
+        if len(sentences) > _MAX_ITEM_SENTENCES:
+            stop = sentences[0][2]
+        end = line.content_start + len(strip_item_end(text[line.content_start : stop]))
+        return self._char_span(context.doc, line.content_start, end, "heads.list_item")
+
+    def _lead_sentence(self, context: _Context, line: Line) -> tuple[int, int, int] | None:
+        """The last sentence of a lead-in line: (sentence index, start char, end char)."""
+        found = self._line_sentences(context, line)
+        return found[-1] if found else None
+
+    def _is_head_lead(self, context: _Context, lead: tuple[int, int, int]) -> bool:
+        if self._has(context, lead, NOT_HEAD):
+            return False
+        return self._has(context, lead, TRIGGER) or self._has(context, lead, LIST_LEAD)
+
+    # -- sentences and clauses ---------------------------------------------------------------
+    def _line_sentences(self, context: _Context, line: Line) -> list[tuple[int, int, int]]:
+        found = []
+        for index in context.sentence_range(line.content_start, line.end):
+            sentence = context.sentences[index]
+            found.append((index, sentence.start_char, min(sentence.end_char, line.end)))
+        if not found or found[0][1] > line.content_start:
+            index = bisect_left(context.starts, line.content_start + 1) - 1
+            if index >= 0 and context.sentences[index].end_char > line.content_start:
+                found.insert(0, (index, line.content_start, context.sentences[index].end_char))
+        return found
+
+    @staticmethod
+    def _has(context: _Context, sentence: tuple[int, int, int], label: str) -> bool:
+        return any(h.pattern.label == label for h in context.hits.get(sentence[0], ()))
+
+    def _clause_heads(self, context: _Context, line: Line) -> list[Span]:
+        doc = context.doc
+        heads: list[Span] = []
+        previous_had_head = False
+        for index, _, _ in self._line_sentences(context, line):
+            sentence = context.sentences[index]
+            hits = context.hits.get(index, [])
+            found = self._sentence_heads(doc, sentence, hits, previous_had_head)
+            heads.extend(found)
+            previous_had_head = bool(found)
         return heads
 
-    def _clause_heads(self, doc, line, sentences, starts, by_sentence) -> list[Span]:
-        heads = []
-        first = bisect_right(starts, line.content_start) - 1
-        for index in range(max(first, 0), len(sentences)):
-            sentence = sentences[index]
-            if sentence.start_char >= line.end:
-                break
-            line_hits = by_sentence.get(index, [])
-            if any(h.pattern.label == NOT_HEAD for h in line_hits):
+    def _sentence_heads(
+        self, doc: Doc, sentence: Span, hits: list[Hit], after_head: bool
+    ) -> list[Span]:
+        triggers = _leftmost_longest([h for h in hits if h.pattern.label == TRIGGER])
+        blockers = [h for h in hits if h.pattern.label == NOT_HEAD]
+        starts: list[tuple[int, int, str]] = []  # (head start token, trigger start, id)
+        for hit in triggers:
+            if starts and not _splits(doc, hit.start):
                 continue
-            triggers = [h for h in line_hits if h.pattern.label == TRIGGER]
-            if not triggers:
+            offset = hit.pattern.head_start
+            start = (
+                hit.end
+                if offset is None
+                else (hit.start + offset if offset >= 0 else hit.end + offset)
+            )
+            starts.append((start, hit.start, hit.pattern.id))
+        if not starts and after_head:
+            lead = [
+                h for h in hits if h.pattern.label == CONTINUATION and h.start == sentence.start
+            ]
+            if lead:
+                hit = max(lead, key=lambda h: h.end)
+                starts.append((hit.end, hit.start, hit.pattern.id))
+        defers = {h.start: h for h in hits if h.pattern.label == DEFER}
+        heads: list[Span] = []
+        for number, (start, _, pattern_id) in enumerate(starts):
+            end = starts[number + 1][1] if number + 1 < len(starts) else sentence.end
+            if start in defers:
+                start = _after_deferred(doc, defers[start].end, end)
+                if start is None:
+                    continue
+            if any(b.start < min(start + _scope(b), end) for b in blockers):
                 continue
-            start = doc[triggers[0].end].idx if triggers[0].end < len(doc) else None
-            if start is None:
-                continue
-            end = sentence.end_char
-            while end > start and doc.text[end - 1].isspace():
+            while end > start and (doc[end - 1].is_space or doc[end - 1].lower_ in _JOINERS):
                 end -= 1
-            span = self._char_span(doc, start, end, triggers[0].pattern.id)
-            if span is not None:
-                heads.append(span)
+            if sum(1 for t in doc[start:end] if t.is_alpha) < 2:
+                continue
+            span = Span(doc, start, end, label=COMPLAINT_HEAD)
+            span.id_ = pattern_id
+            heads.append(span)
         return heads
 
     @staticmethod
@@ -126,8 +288,42 @@ class HeadsTagger(PatternComponent):
         span = doc.char_span(start, end, label=COMPLAINT_HEAD, alignment_mode="expand")
         if span is None or not len(span):
             return None
-        span.id_ = pattern_id if pattern_id != "list" else "heads.list_item"
+        span.id_ = pattern_id
         return span
+
+
+def _splits(doc: Doc, start: int) -> bool:
+    """Whether a trigger after another one in a sentence starts a head of its own."""
+    if start == 0:
+        return True
+    before = doc[start - 1]
+    return before.lower_ in _SPLIT_AFTER or not before.is_lower
+
+
+def _scope(hit: Hit) -> int:
+    return hit.pattern.max_scope if hit.pattern.max_scope is not None else NOT_HEAD_SCOPE
+
+
+def _leftmost_longest(hits: list[Hit]) -> list[Hit]:
+    """Non-overlapping hits, preferring the earliest and then the longest."""
+    chosen: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
+        if chosen and hit.start < chosen[-1].end:
+            continue
+        chosen.append(hit)
+    return chosen
+
+
+def _after_deferred(doc: Doc, start: int, end: int) -> int | None:
+    """The token after the first "that"/"about" in ``doc[start:end]``, or None."""
+    for token in doc[start:end]:
+        if (
+            token.lower_ in _DEFERRED_START
+            and token.i + 1 < end
+            and doc[token.i + 1].lower_ != "of"
+        ):
+            return token.i + 1
+    return None
 
 
 @Language.factory(

@@ -21,6 +21,16 @@ _MAX_HEADING = 90
 _SPACES = re.compile(r"\s+")
 
 
+_FOOTNOTE = re.compile(r"(?<=[a-z])\d{1,2}$")  # "The Ombudsman's role and powers7"
+# Metadata lines of the header: "Category : ...", "Decision date : ...", "Council (24 001 148)".
+_METADATA = re.compile(
+    r"^\s*(?:(?:category|decision date|decision|outcome|date)\s*:"
+    r"|.*\(\d{2}\s?\d{3}\s?\d{3}[a-z]?\b)",
+    re.I,
+)
+IMPLICIT_SUMMARY = "section.summary_after_header"
+
+
 def heading_key(line: str) -> str:
     """A line normalised for heading lookup: lower case, straight quotes, no end punctuation."""
     key = _SPACES.sub(" ", line.replace("\u2019", "'").replace("\u2018", "'")).strip().lower()
@@ -65,13 +75,13 @@ class Sectionizer(PatternComponent):
                 return pattern, len(line)
         if len(key) > _MAX_HEADING and ":" not in line[:_MAX_HEADING]:
             return None
-        pattern = self._line.get(key)
+        pattern = self._line.get(key) or self._line.get(_FOOTNOTE.sub("", key))
         if pattern is not None:
             return pattern, len(line)
         for phrase, pattern in self._prefix:
             if key.startswith(phrase):
                 rest = key[len(phrase) :]
-                if not rest:
+                if not rest or pattern.label in (FURNITURE, PAGE_END):
                     return pattern, len(line)
                 if rest.lstrip().startswith(":"):
                     colon = line.find(":")
@@ -86,6 +96,7 @@ class Sectionizer(PatternComponent):
         sentence_chars: list[int] = []
         sections: list[tuple[int, str, str]] = [(0, HEADER, "section.header")]
         current = (HEADER, "section.header")
+        seen_metadata = False
         for line in iter_lines(text):
             found = self.classify_line(text[line.start : line.end])
             if found is not None and not line.has_marker:
@@ -104,13 +115,22 @@ class Sectionizer(PatternComponent):
                 while content_start < line.end and text[content_start].isspace():
                     content_start += 1
                 if content_start < line.end:
-                    sentence_chars.extend(s for s, _ in split_sentences(text, content_start, line.end))
+                    sentence_chars.extend(
+                        s for s, _ in split_sentences(text, content_start, line.end)
+                    )
                 continue
+            if current[0] == HEADER:
+                if _METADATA.match(text[line.start : line.end]):
+                    seen_metadata = True
+                elif seen_metadata:
+                    # Older layouts: the complaint paragraph straight after the header lines.
+                    current = ("summary", IMPLICIT_SUMMARY)
+                    sections.append((line.start, *current))
             if line.has_marker:
                 sentence_chars.append(line.start)
             sentence_chars.extend(s for s, _ in split_sentences(text, line.content_start, line.end))
         self._set_sentences(doc, sentence_chars)
-        doc.spans[SECTIONS_KEY] = self._section_spans(doc, sections)
+        doc.spans[SECTIONS_KEY] = self._section_spans(doc, text, sections)
         return doc
 
     @staticmethod
@@ -125,11 +145,12 @@ class Sectionizer(PatternComponent):
         doc.from_array([SENT_START], starts.reshape(-1, 1).astype("uint64"))
 
     @staticmethod
-    def _section_spans(doc: Doc, sections: list[tuple[int, str, str]]) -> list[Span]:
+    def _section_spans(doc: Doc, text: str, sections: list[tuple[int, str, str]]) -> list[Span]:
         spans: list[Span] = []
-        text = doc.text  # built anew from the tokens on every access
         bounds = [*sections[1:], (len(text), "", "")]
         for (start, label, pattern_id), (end, _, _) in zip(sections, bounds, strict=True):
+            while start < end and text[start].isspace():
+                start += 1
             while end > start and text[end - 1].isspace():
                 end -= 1
             if end <= start:
