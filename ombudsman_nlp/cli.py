@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("gold", nargs="+", help="labelled files (gold JSONL, Prodigy, doccano, DocBin)")
     evaluate.add_argument("--patterns", help="folder of pattern files replacing the bundled ones")
     evaluate.add_argument("--json", action="store_true", help="machine-readable output")
+    evaluate.add_argument(
+        "--predictions", help="score this JSONL of extracted records instead of running the pipeline"
+    )
     evaluate.add_argument("--patterns-report", action="store_true", help="per-pattern statistics and missed spans")
     evaluate.set_defaults(handler=commands.evaluate)
 

@@ -83,7 +83,12 @@ def evaluate(args: argparse.Namespace) -> int:
     """Score the pipeline on labelled files and print (or dump) the scores."""
     from .evaluation import evaluate_files
 
-    result = evaluate_files(args.gold, patterns=args.patterns, with_patterns=args.patterns_report)
+    result = evaluate_files(
+        args.gold,
+        patterns=args.patterns,
+        with_patterns=args.patterns_report,
+        predictions=args.predictions,
+    )
     for issue in result.issues:
         print(f"{issue.source}: {issue.message}", file=sys.stderr)
     if args.json:

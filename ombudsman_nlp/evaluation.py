@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import srsly
 from spacy.language import Language
 
 from .decision import build_decision
@@ -65,9 +66,22 @@ def evaluate_records(
 
 
 def evaluate_files(
-    paths: Iterable[str | Path], patterns: str | Path | None = None, with_patterns: bool = False
+    paths: Iterable[str | Path],
+    patterns: str | Path | None = None,
+    with_patterns: bool = False,
+    predictions: str | Path | None = None,
 ) -> Evaluation:
+    """Score labelled files: run the pipeline on their texts, or score ``predictions``.
+
+    ``predictions`` is a JSONL file of records written earlier (``ombudsman-nlp extract``),
+    paired with the gold by ``id``; the pipeline does not run then.
+    """
     gold, issues = read_gold(paths)
-    result = evaluate_records(gold, load(patterns), with_patterns)
+    if predictions is None:
+        result = evaluate_records(gold, load(patterns), with_patterns)
+    else:
+        predicted = [r for r in srsly.read_jsonl(predictions) if "error" not in r]
+        report = pattern_report(gold, predicted) if with_patterns else None
+        result = Evaluation(score(gold, predicted), report)
     result.issues = issues
     return result
