@@ -519,6 +519,30 @@ def _section(doc: Doc, char: int) -> str | None:
 # ------------------------------------------------------------------------------ entry point
 
 
+def default_config() -> Path | None:
+    """``training/tune.cfg`` of a checkout, if present."""
+    path = PACKAGE_DIR.parent / "training" / "tune.cfg"
+    return path if path.exists() else None
+
+
+def load_settings(path: str | Path | None = None) -> TuneSettings:
+    """Settings from the ``[tune]`` section of a config file (default ``training/tune.cfg``)."""
+    from thinc.api import Config
+
+    path = default_config() if path is None else Path(path)
+    settings = TuneSettings()
+    if path is None:
+        return settings
+    section = Config().from_disk(path).get("tune", {})
+    known = set(vars(settings))
+    unknown = sorted(set(section) - known)
+    if unknown:
+        raise ValueError(f"{path}: unknown tuning settings {unknown}")
+    for key, value in section.items():
+        setattr(settings, key, tuple(value) if key == "labels" and value else value)
+    return settings
+
+
 def tune_records(
     labelled: Sequence[dict],
     guard: Sequence[dict] = (),
