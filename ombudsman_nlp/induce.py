@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -59,9 +60,13 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 @lru_cache(maxsize=1)
 def _lemma_tables() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     """(form -> lemma, lemma -> forms) from spaCy's English lemma lookup table."""
-    from spacy.lookups import load_lookups
+    import spacy_lookups_data
+    import srsly
 
-    table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+    # The raw table: spaCy's ``Lookups`` keeps only hashes of the forms.
+    path = Path(spacy_lookups_data.en["lemma_lookup"])
+    gzipped = path.with_name(path.name + ".gz")
+    table = srsly.read_gzip_json(gzipped) if gzipped.exists() else srsly.read_json(path)
     lemma_of: dict[str, str] = {}
     forms: dict[str, set[str]] = defaultdict(set)
     for form, lemma in table.items():

@@ -9,8 +9,9 @@ The loop (``tune``):
 3. evaluate each proposed change by re-running only its component, only on the docs where its
    pattern matches, and keep a change (greedily, best first) when it raises the F1 of the
    tuned labels on held-out folds (k-fold cross-validation: in each fold the change counts
-   only if it also helps on the other folds), raises it on all the labelled data, lowers no
-   other label of the component there, and lowers no label on the guard documents;
+   only if it also helps on the other folds), raises it on all the labelled data, does not
+   lower the micro F1 of its component's labels there, and lowers no label's F1 on the guard
+   documents;
 4. write every component's pattern file into the output folder, plus ``tuning_report.md``
    and ``tuning_report.json``.
 """
@@ -387,8 +388,11 @@ class Tuner:
         from .scoring import pattern_report
 
         space, s = self.space, self.settings
-        golds = [space.items[i].record for i in self.labelled]
-        report = pattern_report(golds, space.predicted_records(self.labelled))["patterns"]
+        # Keyed by position: labelled files may repeat an id.
+        golds = [{**space.items[i].record, "id": str(i)} for i in self.labelled]
+        preds = [{**p, "id": str(i)} for i, p in zip(self.labelled,
+                                                      space.predicted_records(self.labelled))]
+        report = pattern_report(golds, preds)["patterns"]
         out = []
         for name, patterns in space.patterns.items():
             for pattern in patterns:
@@ -438,10 +442,9 @@ class Tuner:
         before = _f1(total, self.labels)
         cv_gain = _f1(cv, self.labels) - before
         full_gain = _f1(_add(total, all_delta), self.labels) - before
-        others = [lb for lb in COMPONENT_LABELS[change.component] if lb not in self.labels]
-        others_ok = all(
-            _f1(_add(total, all_delta), [lb]) >= _f1(total, [lb]) - _EPS for lb in others
-        )
+        # The component's labels together may not get worse on the labelled data.
+        mine = COMPONENT_LABELS[change.component]
+        others_ok = _f1(_add(total, all_delta), mine) >= _f1(total, mine) - _EPS
         guard_total = space.totals(self.guard)
         after_guard = _add(guard_total, guard_delta)
         guard_ok = all(
