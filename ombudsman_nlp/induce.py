@@ -126,11 +126,7 @@ def _is_name_at(tokens: Sequence[Any], i: int) -> bool:
     if i + 1 >= len(tokens):
         return False
     title, letter = tokens[i], tokens[i + 1]
-    return (
-        title.lower_.rstrip(".") in TITLES
-        and len(letter.text) == 1
-        and letter.text.isupper()
-    )
+    return title.lower_.rstrip(".") in TITLES and len(letter.text) == 1 and letter.text.isupper()
 
 
 def _units(tokens: Sequence[Any]) -> list[tuple[str, Any]]:

@@ -158,7 +158,7 @@ class Workspace:
         }
         docs: dict[str, Doc] = {}
         texts = list(dict.fromkeys(r["text"] for r in [*labelled, *guard]))
-        for text, doc in zip(texts, nlp.pipe(texts, batch_size=32)):
+        for text, doc in zip(texts, nlp.pipe(texts, batch_size=32), strict=True):
             docs[text] = doc
         self.items: list[Item] = [
             Item(r, docs[r["text"]], fold_of(r["id"], self.folds)) for r in labelled
@@ -222,7 +222,7 @@ class Workspace:
         by_component: dict[str, list[Change]] = {}
         for change in changes:
             by_component.setdefault(change.component, []).append(change)
-        for name, group in by_component.items():
+        for group in by_component.values():
             unique = {c.pattern.id: c.pattern for c in group}
             matcher = RuleMatcher(self.nlp, unique.values())
             found: dict[str, set[int]] = {}
@@ -252,8 +252,10 @@ class Workspace:
     def deltas(self, change: Change) -> dict[int, Counts]:
         out = {}
         for i, (_, counts) in change.outcome.items():
-            delta = {label: [counts[label][k] - self.counts[i][label][k] for k in range(3)]
-                     for label in counts}
+            delta = {
+                label: [counts[label][k] - self.counts[i][label][k] for k in range(3)]
+                for label in counts
+            }
             if any(any(v) for v in delta.values()):
                 out[i] = delta
         return out
@@ -313,8 +315,15 @@ class TuneResult:
                     "kind": c.kind,
                     "component": c.component,
                     "pattern": c.pattern.to_json(),
-                    **({"label": c.proposal.label, "support": c.proposal.support,
-                        "sources": c.proposal.sources} if c.proposal else {}),
+                    **(
+                        {
+                            "label": c.proposal.label,
+                            "support": c.proposal.support,
+                            "sources": c.proposal.sources,
+                        }
+                        if c.proposal
+                        else {}
+                    ),
                     **({"stats": c.stats} if c.stats else {}),
                     **c.details,
                 }
@@ -346,15 +355,27 @@ class Tuner:
                 for label in COMPONENT_LABELS[name]:
                     if label not in self.labels:
                         continue
-                    gs = [(s["start"], s["end"], n) for n, s in enumerate(gold.get("spans", []))
-                          if s["label"] == label]
-                    ps = [(s["start"], s["end"], n) for n, s in enumerate(pred)
-                          if s["label"] == label]
+                    gs = [
+                        (s["start"], s["end"], n)
+                        for n, s in enumerate(gold.get("spans", []))
+                        if s["label"] == label
+                    ]
+                    ps = [
+                        (s["start"], s["end"], n) for n, s in enumerate(pred) if s["label"] == label
+                    ]
                     matched = {g for g, _ in match_spans(gs, ps)}
                     for g, (start, end, _) in enumerate(gs):
                         if g not in matched:
-                            out.append(MissedSpan(gold["id"], item.doc, label, start, end,
-                                                  _section(item.doc, start)))
+                            out.append(
+                                MissedSpan(
+                                    gold["id"],
+                                    item.doc,
+                                    label,
+                                    start,
+                                    end,
+                                    _section(item.doc, start),
+                                )
+                            )
         return out
 
     def proposals(self) -> list[Change]:
@@ -390,8 +411,10 @@ class Tuner:
         space, s = self.space, self.settings
         # Keyed by position: labelled files may repeat an id.
         golds = [{**space.items[i].record, "id": str(i)} for i in self.labelled]
-        preds = [{**p, "id": str(i)} for i, p in zip(self.labelled,
-                                                      space.predicted_records(self.labelled))]
+        preds = [
+            {**p, "id": str(i)}
+            for i, p in zip(self.labelled, space.predicted_records(self.labelled), strict=True)
+        ]
         report = pattern_report(golds, preds)["patterns"]
         out = []
         for name, patterns in space.patterns.items():
@@ -423,8 +446,9 @@ class Tuner:
                 guard_delta = _add(guard_delta, delta)
             else:
                 fold_delta[fold] = _add(fold_delta[fold], delta)
-        fold_total = [space.totals(i for i in self.labelled if space.items[i].fold == f)
-                      for f in range(k)]
+        fold_total = [
+            space.totals(i for i in self.labelled if space.items[i].fold == f) for f in range(k)
+        ]
         total: Counts = {}
         for t in fold_total:
             total = _add(total, t)
@@ -447,10 +471,13 @@ class Tuner:
         others_ok = _f1(_add(total, all_delta), mine) >= _f1(total, mine) - _EPS
         guard_total = space.totals(self.guard)
         after_guard = _add(guard_total, guard_delta)
-        guard_ok = all(
-            _f1(after_guard, [lb]) >= _f1(guard_total, [lb]) - _EPS
-            for lb in [*COMPONENT_LABELS[change.component], *self.labels]
-        ) and _f1(after_guard, self.labels) >= _f1(guard_total, self.labels) - _EPS
+        guard_ok = (
+            all(
+                _f1(after_guard, [lb]) >= _f1(guard_total, [lb]) - _EPS
+                for lb in [*COMPONENT_LABELS[change.component], *self.labels]
+            )
+            and _f1(after_guard, self.labels) >= _f1(guard_total, self.labels) - _EPS
+        )
         change.details = {
             "cv_gain": cv_gain,
             "full_gain": full_gain,
@@ -492,17 +519,20 @@ class Tuner:
 
     def _accept(self, change: Change) -> None:
         space = self.space
-        labels = sorted(set(COMPONENT_LABELS[change.component]) | set(self.labels),
-                        key=LABELS.index)
+        labels = sorted(
+            set(COMPONENT_LABELS[change.component]) | set(self.labels), key=LABELS.index
+        )
         before = label_scores(space.totals(self.labelled), labels)
         guard_before = label_scores(space.totals(self.guard), labels) if self.guard else None
         space.apply(change)
         change.details["labelled"] = {
-            "before": before, "after": label_scores(space.totals(self.labelled), labels)
+            "before": before,
+            "after": label_scores(space.totals(self.labelled), labels),
         }
         if guard_before is not None:
             change.details["guard"] = {
-                "before": guard_before, "after": label_scores(space.totals(self.guard), labels)
+                "before": guard_before,
+                "after": label_scores(space.totals(self.guard), labels),
             }
 
 
@@ -599,8 +629,11 @@ def write_result(result: TuneResult, out: str | Path) -> None:
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    files = {name: c.pattern_file for name, c in load_pipeline().pipeline
-             if isinstance(c, PatternComponent)}
+    files = {
+        name: c.pattern_file
+        for name, c in load_pipeline().pipeline
+        if isinstance(c, PatternComponent)
+    }
     for name, patterns in result.patterns.items():
         write_patterns(out / files[name], patterns)
     data = result.as_json()

@@ -59,8 +59,7 @@ def test_pattern_report_counts_and_missed_spans(gold_result) -> None:
             assert item["doc_id"] in {"17-018-631", "24-009-439"}
     # A missed span is quoted from its gold record.
     gold = {
-        r["id"]: r
-        for r in map(json.loads, (DATA / "formats_gold.jsonl").open(encoding="utf-8"))
+        r["id"]: r for r in map(json.loads, (DATA / "formats_gold.jsonl").open(encoding="utf-8"))
     }
     for label, items in missed.items():
         for item in items:
