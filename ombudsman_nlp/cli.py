@@ -46,6 +46,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="show the spans of labelled files (gold JSONL, Prodigy, ...) instead of predicting",
     )
     render.set_defaults(handler=commands.render)
+
+    tune = sub.add_parser("tune", help="tune the pattern files on labelled decisions")
+    tune.add_argument(
+        "labelled", nargs="+", help="labelled files (gold JSONL, Prodigy, doccano, DocBin)"
+    )
+    tune.add_argument("--patterns", help="folder of pattern files to start from (default: bundled)")
+    tune.add_argument("--out", required=True, help="folder for the tuned pattern files and report")
+    tune.add_argument("--config", help="tuning settings (default: training/tune.cfg when present)")
+    tune.add_argument("--folds", type=int, help="cross-validation folds (default 5)")
+    tune.add_argument(
+        "--min-precision", type=float, help="disable rules below this precision (0.5)"
+    )
+    tune.add_argument("--min-support", type=int, help="firings / missed spans a change needs (2)")
+    tune.add_argument("--max-changes", type=int, help="stop after this many kept changes (60)")
+    tune.add_argument("--labels", nargs="+", help="span labels to tune (default: all)")
+    tune.add_argument(
+        "--guard",
+        nargs="+",
+        help="gold files no change may score worse on (default: training seeds and dev)",
+    )
+    tune.add_argument("--no-guard", action="store_true", help="no guard files")
+    tune.add_argument("--no-add", action="store_true", help="only disable rules")
+    tune.add_argument("--no-remove", action="store_true", help="only add rules")
+    tune.set_defaults(handler=commands.tune)
     return parser
 
 

@@ -133,3 +133,30 @@ def render(args: argparse.Namespace) -> int:
         Path(args.output).write_text(page, encoding="utf-8")
         print(f"{len(items)} decisions rendered to {args.output}", file=sys.stderr)
     return 1 if failed else 0
+
+def tune(args: argparse.Namespace) -> int:
+    """Tune the patterns on labelled files; write the pattern folder and the reports."""
+    from .tune import load_settings, tune_files
+
+    settings = load_settings(args.config)
+    for key in ("folds", "min_precision", "min_support", "max_changes"):
+        value = getattr(args, key)
+        if value is not None:
+            setattr(settings, key, value)
+    if args.labels:
+        settings.labels = tuple(args.labels)
+    settings.add = settings.add and not args.no_add
+    settings.remove = settings.remove and not args.no_remove
+    guard = [] if args.no_guard else args.guard
+    result = tune_files(args.labelled, args.out, args.patterns, guard, settings)
+    for issue in result.issues:
+        print(f"{issue.source}: {issue.message}", file=sys.stderr)
+    before, after = result.before["labelled"], result.after["labelled"]
+    print(f"{len(result.accepted)} changes kept of {result.considered} considered")
+    for change in result.accepted:
+        print(f"  {change.kind:<6} {change.component:<9} {change.pattern.id}")
+    print(f"{'label':<20} {'F1 before':>9} {'F1 after':>9}")
+    for label in before:
+        print(f"{label:<20} {before[label]['f1']:>9.3f} {after[label]['f1']:>9.3f}")
+    print(f"pattern files and tuning_report.md written to {args.out}")
+    return 0

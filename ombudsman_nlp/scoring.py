@@ -435,6 +435,27 @@ def format_pattern_report(report: dict, max_text: int = 100) -> str:
     return "\n".join(lines) + "\n"
 
 
+# --------------------------------------------------------------------------- per document
+
+
+def span_counts(
+    gold: dict, pred: dict, labels: Iterable[str] | None = None
+) -> dict[str, tuple[int, int, int]]:
+    """(tp, fp, fn) per span label for one document, with the matching of ``score``.
+
+    ``labels`` limits the labels counted (default: every label on either side). Summing these
+    counts over documents gives the span counts of ``score``.
+    """
+    gold_spans, pred_spans = _spans_by_label(gold), _spans_by_label(pred)
+    wanted = set(gold_spans) | set(pred_spans) if labels is None else set(labels)
+    counts: dict[str, tuple[int, int, int]] = {}
+    for label in wanted:
+        gs, ps = gold_spans.get(label, []), pred_spans.get(label, [])
+        tp = len(match_spans(gs, ps))
+        counts[label] = (tp, len(ps) - tp, len(gs) - tp)
+    return counts
+
+
 __all__ = [
     "LABELS",
     "METADATA_FIELDS",
@@ -443,4 +464,5 @@ __all__ = [
     "format_report",
     "pattern_report",
     "format_pattern_report",
+    "span_counts",
 ]
