@@ -4,7 +4,9 @@ A modifier is a pattern whose label is a category below. It reaches the targets 
 (``direction: forward``), before it (``backward``) or both, within its sentence, up to
 ``max_scope`` tokens and never past a ``TERMINATE`` hit. A ``PSEUDO`` hit cancels every target
 and modifier it overlaps: "not only", "no doubt" are not negations. ``CLAUSE`` hits reach no
-target: they only mark where a reported consequence clause starts.
+target: they only mark where a reported consequence clause starts. A ``FRAME`` hit changes no
+label: it licenses a harm word ("distress", "costs") as a statement of injustice, which a bare
+harm word is not ("her anxiety is diagnosed"); it counts on a target it overlaps.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ HYPOTHETICAL = "HYPOTHETICAL"  # general tests and conditionals -> dropped
 BOILERPLATE = "BOILERPLATE"  # standard paragraphs about fault and injustice -> dropped
 ORGANISATION = "ORGANISATION"  # the organisation's own earlier responses -> dropped
 REMEDY = "REMEDY"  # remedy purposes ("to recognise the distress caused") -> injustice dropped
+FRAME = "FRAME"  # "caused", "as a result", "says": licenses a harm word as an injustice
 CLAUSE = "CLAUSE"  # starts a reported consequence clause: "complains ..., causing him distress"
 TERMINATE = "TERMINATE"  # ends a modifier's scope: "but", "however"
 PSEUDO = "PSEUDO"  # looks like a trigger but is not one
@@ -31,6 +34,7 @@ MODIFIER_LABELS: tuple[str, ...] = (
     BOILERPLATE,
     ORGANISATION,
     REMEDY,
+    FRAME,
     CLAUSE,
     TERMINATE,
     PSEUDO,
@@ -60,7 +64,24 @@ def apply_context(
     pseudo = [m for m in modifiers if m.pattern.label == PSEUDO]
     targets = [t for t in targets if not any(_overlaps(t, p) for p in pseudo)]
     active = [m for m in modifiers if m.pattern.label != PSEUDO]
-    active = [m for m in active if not any(_overlaps(m, p) for p in pseudo)]
+    # A pseudo-trigger ("is causing") is still a frame.
+    active = [
+        m for m in active if m.pattern.label == FRAME or not any(_overlaps(m, p) for p in pseudo)
+    ]
+    # Of nested frames the longest speaks: "as a result of" looks back, "as a result" forward.
+    frames = [m for m in active if m.pattern.label == FRAME]
+    active = [
+        m
+        for m in active
+        if m.pattern.label != FRAME
+        or not any(
+            f is not m
+            and f.start <= m.start
+            and m.end <= f.end
+            and f.end - f.start > m.end - m.start
+            for f in frames
+        )
+    ]
     terminators = sorted(m.start for m in active if m.pattern.label == TERMINATE)
     scopes = [m for m in active if m.pattern.label not in (TERMINATE, CLAUSE)]
     result: list[Modified] = []

@@ -48,6 +48,9 @@ class Pattern(BaseModel):
     match: Literal["line", "prefix", "contains"] | None = None
     # Trigger rules (heads): the token of the match where the target starts (default: after it).
     head_start: int | None = None
+    # Harm targets (findings): the phrase carries its own consequence frame ("had to pay",
+    # "lost the opportunity"), so it needs no ``FRAME`` in its sentence.
+    framed: bool | None = None
     comment: str | None = None
 
     @field_validator("id")
@@ -104,7 +107,9 @@ def parse_patterns(
         try:
             data = json.loads(line)
         except json.JSONDecodeError as err:
-            raise PatternError(f"{where}: not valid JSON ({err.msg} at column {err.colno})") from None
+            raise PatternError(
+                f"{where}: not valid JSON ({err.msg} at column {err.colno})"
+            ) from None
         if not isinstance(data, dict):
             raise PatternError(f"{where}: a pattern line must be a JSON object")
         try:
@@ -119,7 +124,9 @@ def parse_patterns(
                 f"{where}: unknown label {pattern.label!r} (expected one of {sorted(allowed)})"
             )
         if pattern.id in seen:
-            raise PatternError(f"{where}: duplicate id {pattern.id!r} (first on line {seen[pattern.id]})")
+            raise PatternError(
+                f"{where}: duplicate id {pattern.id!r} (first on line {seen[pattern.id]})"
+            )
         seen[pattern.id] = number
         patterns.append(pattern)
     return patterns

@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span
 from ..context import (
     BOILERPLATE,
     CLAUSE,
+    FRAME,
     HYPOTHETICAL,
     MODIFIER_LABELS,
     NEGATED,
@@ -81,6 +82,18 @@ def resolve_label(label: str, categories: frozenset[str], reported: bool = False
     if NEGATED in categories:
         return {FAULT: NO_FAULT, INJUSTICE: NO_INJUSTICE}.get(label, label)
     return label
+
+
+def licensed(label: str, item: Modified) -> bool:
+    """Whether a harm word states an injustice: a ``FRAME`` reaches it, or it carries its own.
+
+    Frames are consequences ("this caused", "as a result", "has had to") and accounts of harm
+    ("says", "feels"); a bare harm word ("her anxiety is diagnosed", "complains about the
+    fees") is not an injustice. Other labels need no frame.
+    """
+    if label not in (INJUSTICE, CLAIMED_INJUSTICE) or item.hit.pattern.framed:
+        return True
+    return FRAME in item.categories
 
 
 def select_targets(hits: list[Hit]) -> list[Hit]:
@@ -237,7 +250,9 @@ class FindingsTagger(PatternComponent):
             purpose = REMEDY in item.categories and not item.categories & _DROP
             if purpose and item.hit.pattern.label == INJUSTICE and not reported:
                 purposes.append(Span(doc, item.hit.start, item.hit.end, label=INJUSTICE))
-            if label is not None and self._allowed(item.hit, label, section):
+            if label is None or not licensed(label, item):
+                continue
+            if self._allowed(item.hit, label, section):
                 resolved.append((label, item))
         if not resolved:
             return [], purposes
