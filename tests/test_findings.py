@@ -164,7 +164,10 @@ def test_harm_topic_without_a_frame_is_not_claimed(nlp, text):
 @pytest.mark.parametrize(
     ("text", "rule"),
     [
-        ("Mr X says this has cost him £4,724, broken down into rent.", "claimed.money_spent"),
+        (
+            "Mr X says this has cost him £4,724, broken down into rent.",
+            "claimed.money.cost_him_pound",
+        ),
         ("She says this has impacted her mental and physical health.", "claimed.physical_health"),
         ("He says he has had to borrow £81 to pay for bus tickets.", "claimed.has_had_to"),
         (
