@@ -4,9 +4,10 @@ A modifier is a pattern whose label is a category below. It reaches the targets 
 (``direction: forward``), before it (``backward``) or both, within its sentence, up to
 ``max_scope`` tokens and never past a ``TERMINATE`` hit. A ``PSEUDO`` hit cancels every target
 and modifier it overlaps: "not only", "no doubt" are not negations. ``CLAUSE`` hits reach no
-target: they only mark where a reported consequence clause starts. A ``FRAME`` hit changes no
-label: it licenses a harm word ("distress", "costs") as a statement of injustice, which a bare
-harm word is not ("her anxiety is diagnosed"); it counts on a target it overlaps.
+target: they only mark where a reported consequence clause starts. ``FRAME`` and ``ACCOUNT``
+hits change no label: they license a harm word ("distress", "costs") as a statement of
+injustice, which a bare harm word is not ("her anxiety is diagnosed"); a frame counts on a
+target it overlaps.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ HYPOTHETICAL = "HYPOTHETICAL"  # general tests and conditionals -> dropped
 BOILERPLATE = "BOILERPLATE"  # standard paragraphs about fault and injustice -> dropped
 ORGANISATION = "ORGANISATION"  # the organisation's own earlier responses -> dropped
 REMEDY = "REMEDY"  # remedy purposes ("to recognise the distress caused") -> injustice dropped
-FRAME = "FRAME"  # "caused", "as a result", "says": licenses a harm word as an injustice
+FRAME = "FRAME"  # a consequence ("caused", "as a result"): licenses a harm word as an injustice
+ACCOUNT = "ACCOUNT"  # the complainant's account ("says", "feels"): licenses a harm word
 CLAUSE = "CLAUSE"  # starts a reported consequence clause: "complains ..., causing him distress"
 TERMINATE = "TERMINATE"  # ends a modifier's scope: "but", "however"
 PSEUDO = "PSEUDO"  # looks like a trigger but is not one
@@ -35,6 +37,7 @@ MODIFIER_LABELS: tuple[str, ...] = (
     ORGANISATION,
     REMEDY,
     FRAME,
+    ACCOUNT,
     CLAUSE,
     TERMINATE,
     PSEUDO,
@@ -66,7 +69,9 @@ def apply_context(
     active = [m for m in modifiers if m.pattern.label != PSEUDO]
     # A pseudo-trigger ("is causing") is still a frame.
     active = [
-        m for m in active if m.pattern.label == FRAME or not any(_overlaps(m, p) for p in pseudo)
+        m
+        for m in active
+        if m.pattern.label in (FRAME, ACCOUNT) or not any(_overlaps(m, p) for p in pseudo)
     ]
     # Of nested frames the longest speaks: "as a result of" looks back, "as a result" forward.
     frames = [m for m in active if m.pattern.label == FRAME]

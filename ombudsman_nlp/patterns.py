@@ -48,9 +48,11 @@ class Pattern(BaseModel):
     match: Literal["line", "prefix", "contains"] | None = None
     # Trigger rules (heads): the token of the match where the target starts (default: after it).
     head_start: int | None = None
-    # Harm targets (findings): the phrase carries its own consequence frame ("had to pay",
-    # "lost the opportunity"), so it needs no ``FRAME`` in its sentence.
-    framed: bool | None = None
+    # Harm targets (findings): the frame a harm word needs to state an injustice. "own": the
+    # phrase carries it ("had to pay", "lost the opportunity"); "consequence": only a
+    # consequence (``FRAME``) will do, not an account ("says the fees were wrong"); unset: a
+    # consequence or an account (``ACCOUNT``: "says", "feels").
+    frame: Literal["own", "consequence"] | None = None
     comment: str | None = None
 
     @field_validator("id")

@@ -11,6 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..context import (
+    ACCOUNT,
     BOILERPLATE,
     CLAUSE,
     FRAME,
@@ -85,15 +86,19 @@ def resolve_label(label: str, categories: frozenset[str], reported: bool = False
 
 
 def licensed(label: str, item: Modified) -> bool:
-    """Whether a harm word states an injustice: a ``FRAME`` reaches it, or it carries its own.
+    """Whether a harm word states an injustice: a frame reaches it, or it carries its own.
 
-    Frames are consequences ("this caused", "as a result", "has had to") and accounts of harm
-    ("says", "feels"); a bare harm word ("her anxiety is diagnosed", "complains about the
-    fees") is not an injustice. Other labels need no frame.
+    A consequence (``FRAME``: "this caused", "as a result", "has had to") licenses every harm
+    word, an account (``ACCOUNT``: "says", "feels") those not marked ``frame: consequence``
+    (money and material words: "says the fees were wrong" is no harm). A bare harm word ("her
+    anxiety is diagnosed", "complains about the fees") is no injustice. Other labels need none.
     """
-    if label not in (INJUSTICE, CLAIMED_INJUSTICE) or item.hit.pattern.framed:
+    needs = item.hit.pattern.frame
+    if label not in (INJUSTICE, CLAIMED_INJUSTICE) or needs == "own":
         return True
-    return FRAME in item.categories
+    if FRAME in item.categories:
+        return True
+    return needs is None and ACCOUNT in item.categories
 
 
 def select_targets(hits: list[Hit]) -> list[Hit]:
