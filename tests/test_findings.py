@@ -263,3 +263,34 @@ def test_findings_round_trip(nlp, tmp_path):
     fresh.set_patterns([])
     fresh.from_disk(tmp_path)
     assert [p.id for p in fresh.patterns] == [p.id for p in component.patterns]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I do not consider the delay caused Mrs X significant injustice.",
+        "The fault did not cause Mr X any distress.",
+        "I therefore do not find there was significant injustice to Mr X requiring a remedy.",
+        "Mrs X was not disadvantaged by the delay.",
+    ],
+)
+def test_no_injustice_in_body(nlp, text):
+    assert [label for label, _, _ in tagged(nlp, findings=text)] == ["NO_INJUSTICE"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Council was at fault in that it did not advise Mr X of his appeal rights.",
+        "This amounted to maladministration.",
+        "There was fault on the part of the Council in how it handled the review.",
+    ],
+)
+def test_fault_in_body(nlp, text):
+    assert [label for label, _, _ in tagged(nlp, findings=text)] == ["FAULT"]
+
+
+def test_stated_failure_is_fault_only_in_summary(nlp):
+    text = "The Council did not update Mr X about his application for six months."
+    assert [label for label, _, _ in tagged(nlp, summary=text)] == ["FAULT"]
+    assert tagged(nlp, findings=text) == []
