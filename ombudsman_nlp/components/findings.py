@@ -31,6 +31,7 @@ from ..labels import (
     FAULT,
     FINDING_LABELS,
     FINDINGS_KEY,
+    HEADS_KEY,
     INJUSTICE,
     INJUSTICE_KEY,
     INJUSTICE_LABELS,
@@ -263,7 +264,7 @@ class FindingsTagger(PatternComponent):
             return [], purposes
         labels = {lb for lb, _ in resolved}
         clauses = self._clauses(sentence, mods) if len(labels) > 1 else []
-        claim_start = self._claim_start(sentence, resolved, mods)
+        claim_start = self._claim_start(sentence, resolved, mods, self._holds_head(sentence))
         spans: list[Span] = []
         seen: set[tuple[str, int, int]] = set()
         for label, item in resolved:
@@ -285,10 +286,23 @@ class FindingsTagger(PatternComponent):
         return spans, purposes
 
     @staticmethod
+    def _holds_head(sentence: Span) -> bool:
+        """Whether a complaint head (tagged before this component) overlaps the sentence."""
+        doc = sentence.doc
+        if HEADS_KEY not in doc.spans:
+            return False
+        return any(h.start < sentence.end and sentence.start < h.end for h in doc.spans[HEADS_KEY])
+
+    @staticmethod
     def _claim_start(
-        sentence: Span, resolved: list[tuple[str, Modified]], mods: list[Hit]
+        sentence: Span, resolved: list[tuple[str, Modified]], mods: list[Hit], head: bool
     ) -> int | None:
-        """Where a reported consequence clause starts, when every claim lies inside it."""
+        """Where a reported consequence clause starts, when every claim lies inside it.
+
+        After a complained-of act ("complains the Council delayed, causing her distress", a
+        sentence holding a complaint head) the claim is the clause; an account with no head
+        ("says she cancelled the care, which has left her isolated") is the whole sentence.
+        """
         claims = [item.hit.start for label, item in resolved if label == CLAIMED_INJUSTICE]
         if not claims:
             return None
@@ -301,7 +315,12 @@ class FindingsTagger(PatternComponent):
             and sentence.start < m.start <= first
             and not any(p.start < m.end and m.start < p.end for p in pseudo)
         ]
-        return max(cuts) if cuts else None
+        if not cuts:
+            return None
+        cut = max(cuts)
+        if not head and any(m.pattern.label == ACCOUNT and m.start < cut for m in mods):
+            return None
+        return cut
 
     @staticmethod
     def _clauses(sentence: Span, mods: list[Hit]) -> list[Span]:
