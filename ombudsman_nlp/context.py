@@ -3,11 +3,11 @@
 A modifier is a pattern whose label is a category below. It reaches the targets after it
 (``direction: forward``), before it (``backward``) or both, within its sentence, up to
 ``max_scope`` tokens and never past a ``TERMINATE`` hit. A ``PSEUDO`` hit cancels every target
-and modifier it overlaps: "not only", "no doubt" are not negations. ``CLAUSE`` hits reach no
-target: they only mark where a reported consequence clause starts. ``FRAME`` and ``ACCOUNT``
-hits change no label: they license a harm word ("distress", "costs") as a statement of
-injustice, which a bare harm word is not ("her anxiety is diagnosed"); a frame counts on a
-target it overlaps.
+and modifier it overlaps: "not only", "no doubt" are not negations; a modifier spanning the
+whole ``PSEUDO`` hit is its longer reading and stays. ``CLAUSE`` hits reach no target: they
+only mark where a reported consequence clause starts. ``FRAME`` and ``ACCOUNT`` hits change
+no label: they license a harm word ("distress", "costs") as a statement of injustice, which a
+bare harm word is not ("her anxiety is diagnosed"); a frame counts on a target it overlaps.
 """
 
 from __future__ import annotations
@@ -67,11 +67,12 @@ def apply_context(
     pseudo = [m for m in modifiers if m.pattern.label == PSEUDO]
     targets = [t for t in targets if not any(_overlaps(t, p) for p in pseudo)]
     active = [m for m in modifiers if m.pattern.label != PSEUDO]
-    # A pseudo-trigger ("is causing") is still a frame.
+    # A modifier that spans a whole pseudo-trigger is its longer reading and stays: the frame
+    # "is causing" outlives the pseudo-trigger "is causing" that cancels the clause "causing".
     active = [
         m
         for m in active
-        if m.pattern.label in (FRAME, ACCOUNT) or not any(_overlaps(m, p) for p in pseudo)
+        if not any(_overlaps(m, p) and not (m.start <= p.start and p.end <= m.end) for p in pseudo)
     ]
     # Of nested frames the longest speaks: "as a result of" looks back, "as a result" forward.
     frames = [m for m in active if m.pattern.label == FRAME]
