@@ -155,6 +155,7 @@ def test_claimed_injustice_after_a_complained_of_act_is_the_clause(nlp):
         "Mr X complains that the Council disposed of his belongings when he was homeless.",
         "Ms X says the Council did not consider her mental health when it set her banding.",
         "Mr X says the Council charged him care home fees he disputes.",
+        "Mrs X complains the Council did not support her son, who suffers from anxiety.",
         "Mr X says this has resulted in the Council considering Mrs Z deprived herself of assets.",
     ],
 )
