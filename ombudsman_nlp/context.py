@@ -3,8 +3,11 @@
 A modifier is a pattern whose label is a category below. It reaches the targets after it
 (``direction: forward``), before it (``backward``) or both, within its sentence, up to
 ``max_scope`` tokens and never past a ``TERMINATE`` hit. A ``PSEUDO`` hit cancels every target
-and modifier it overlaps: "not only", "no doubt" are not negations. ``CLAUSE`` hits reach no
-target: they only mark where a reported consequence clause starts.
+and modifier it overlaps: "not only", "no doubt" are not negations; a modifier spanning the
+whole ``PSEUDO`` hit is its longer reading and stays. ``CLAUSE`` hits reach no target: they
+only mark where a reported consequence clause starts. ``FRAME`` and ``ACCOUNT`` hits change
+no label: they license a harm word ("distress", "costs") as a statement of injustice, which a
+bare harm word is not ("her anxiety is diagnosed"); a frame counts on a target it overlaps.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ HYPOTHETICAL = "HYPOTHETICAL"  # general tests and conditionals -> dropped
 BOILERPLATE = "BOILERPLATE"  # standard paragraphs about fault and injustice -> dropped
 ORGANISATION = "ORGANISATION"  # the organisation's own earlier responses -> dropped
 REMEDY = "REMEDY"  # remedy purposes ("to recognise the distress caused") -> injustice dropped
+FRAME = "FRAME"  # a consequence ("caused", "as a result"): licenses a harm word as an injustice
+ACCOUNT = "ACCOUNT"  # the complainant's account ("says", "feels"): licenses a harm word
 CLAUSE = "CLAUSE"  # starts a reported consequence clause: "complains ..., causing him distress"
 TERMINATE = "TERMINATE"  # ends a modifier's scope: "but", "however"
 PSEUDO = "PSEUDO"  # looks like a trigger but is not one
@@ -31,6 +36,8 @@ MODIFIER_LABELS: tuple[str, ...] = (
     BOILERPLATE,
     ORGANISATION,
     REMEDY,
+    FRAME,
+    ACCOUNT,
     CLAUSE,
     TERMINATE,
     PSEUDO,
@@ -60,7 +67,27 @@ def apply_context(
     pseudo = [m for m in modifiers if m.pattern.label == PSEUDO]
     targets = [t for t in targets if not any(_overlaps(t, p) for p in pseudo)]
     active = [m for m in modifiers if m.pattern.label != PSEUDO]
-    active = [m for m in active if not any(_overlaps(m, p) for p in pseudo)]
+    # A modifier that spans a whole pseudo-trigger is its longer reading and stays: the frame
+    # "is causing" outlives the pseudo-trigger "is causing" that cancels the clause "causing".
+    active = [
+        m
+        for m in active
+        if not any(_overlaps(m, p) and not (m.start <= p.start and p.end <= m.end) for p in pseudo)
+    ]
+    # Of nested frames the longest speaks: "as a result of" looks back, "as a result" forward.
+    frames = [m for m in active if m.pattern.label == FRAME]
+    active = [
+        m
+        for m in active
+        if m.pattern.label != FRAME
+        or not any(
+            f is not m
+            and f.start <= m.start
+            and m.end <= f.end
+            and f.end - f.start > m.end - m.start
+            for f in frames
+        )
+    ]
     terminators = sorted(m.start for m in active if m.pattern.label == TERMINATE)
     scopes = [m for m in active if m.pattern.label not in (TERMINATE, CLAUSE)]
     result: list[Modified] = []

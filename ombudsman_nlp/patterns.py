@@ -48,6 +48,11 @@ class Pattern(BaseModel):
     match: Literal["line", "prefix", "contains"] | None = None
     # Trigger rules (heads): the token of the match where the target starts (default: after it).
     head_start: int | None = None
+    # Harm targets (findings): the frame a harm word needs to state an injustice. "own": the
+    # phrase carries it ("had to pay", "lost the opportunity"); "consequence": only a
+    # consequence (``FRAME``) will do, not an account ("says the fees were wrong"); unset: a
+    # consequence or an account (``ACCOUNT``: "says", "feels").
+    frame: Literal["own", "consequence"] | None = None
     comment: str | None = None
 
     @field_validator("id")
@@ -104,7 +109,9 @@ def parse_patterns(
         try:
             data = json.loads(line)
         except json.JSONDecodeError as err:
-            raise PatternError(f"{where}: not valid JSON ({err.msg} at column {err.colno})") from None
+            raise PatternError(
+                f"{where}: not valid JSON ({err.msg} at column {err.colno})"
+            ) from None
         if not isinstance(data, dict):
             raise PatternError(f"{where}: a pattern line must be a JSON object")
         try:
@@ -119,7 +126,9 @@ def parse_patterns(
                 f"{where}: unknown label {pattern.label!r} (expected one of {sorted(allowed)})"
             )
         if pattern.id in seen:
-            raise PatternError(f"{where}: duplicate id {pattern.id!r} (first on line {seen[pattern.id]})")
+            raise PatternError(
+                f"{where}: duplicate id {pattern.id!r} (first on line {seen[pattern.id]})"
+            )
         seen[pattern.id] = number
         patterns.append(pattern)
     return patterns

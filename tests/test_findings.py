@@ -135,7 +135,7 @@ def test_remedy_purpose_is_not_an_injustice_span(nlp):
 
 def test_claimed_injustice_in_complaint_section_is_the_sentence(nlp):
     text = "Mr X said this caused him anxiety and distress."
-    assert tagged(nlp, complaint=text) == [("CLAIMED_INJUSTICE", text, "claimed.caused")]
+    assert tagged(nlp, complaint=text) == [("CLAIMED_INJUSTICE", text, "injustice.anxiety")]
 
 
 def test_claimed_injustice_after_a_complained_of_act_is_the_clause(nlp):
@@ -144,8 +144,69 @@ def test_claimed_injustice_after_a_complained_of_act_is_the_clause(nlp):
         "with a private hire taxi licence causing him wasted fees and a loss of earnings."
     )
     assert tagged(nlp, complaint=text) == [
-        ("CLAIMED_INJUSTICE", "causing him wasted fees and a loss of earnings.", "claimed.causing")
+        ("CLAIMED_INJUSTICE", "causing him wasted fees and a loss of earnings.", "claimed.wasted")
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mrs X also complained the Council took two years to chase her for care home fees.",
+        "Mr X complains that the Council disposed of his belongings when he was homeless.",
+        "Ms X says the Council did not consider her mental health when it set her banding.",
+        "Mr X says the Council charged him care home fees he disputes.",
+        "Mrs X complains the Council did not support her son, who suffers from anxiety.",
+        "Mr X says this has resulted in the Council considering Mrs Z deprived herself of assets.",
+    ],
+)
+def test_harm_topic_without_a_frame_is_not_claimed(nlp, text):
+    """A harm word that is the topic of the complaint, not its consequence, is no claim."""
+    assert tagged(nlp, complaint=text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        (
+            "Mr X says this has cost him £4,724, broken down into rent.",
+            "claimed.money.cost_him_pound",
+        ),
+        ("She says this has impacted her mental and physical health.", "claimed.physical_health"),
+        ("He says he has had to borrow £81 to pay for bus tickets.", "claimed.has_had_to"),
+        (
+            "They also found it stressful and traumatic to challenge the Council.",
+            "claimed.stressful",
+        ),
+    ],
+)
+def test_framed_harm_is_claimed(nlp, text, rule):
+    assert tagged(nlp, complaint=text) == [("CLAIMED_INJUSTICE", text, rule)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr X suffered avoidable delay and distress.",
+        "These faults caused Ms B distress.",
+        "This fault distressed and frustrated Mrs X.",
+        "Mr X therefore lost the opportunity to appeal.",
+        "This means Mr B was denied an independent investigation.",
+    ],
+)
+def test_injustice_finding_in_body(nlp, text):
+    assert [label for label, _, _ in tagged(nlp, findings=text)] == ["INJUSTICE"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mrs X was distressed when she telephoned the Council in May.",
+        "G has missed a considerable amount of school due to anxiety.",
+        "The Council may act when it considers a child is at risk of significant harm.",
+    ],
+)
+def test_harm_word_without_a_frame_is_no_finding_in_body(nlp, text):
+    assert tagged(nlp, findings=text) == []
 
 
 def test_desired_outcome_is_not_claimed(nlp):
@@ -203,3 +264,34 @@ def test_findings_round_trip(nlp, tmp_path):
     fresh.set_patterns([])
     fresh.from_disk(tmp_path)
     assert [p.id for p in fresh.patterns] == [p.id for p in component.patterns]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I do not consider the delay caused Mrs X significant injustice.",
+        "The fault did not cause Mr X any distress.",
+        "I therefore do not find there was significant injustice to Mr X requiring a remedy.",
+        "Mrs X was not disadvantaged by the delay.",
+    ],
+)
+def test_no_injustice_in_body(nlp, text):
+    assert [label for label, _, _ in tagged(nlp, findings=text)] == ["NO_INJUSTICE"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Council was at fault in that it did not advise Mr X of his appeal rights.",
+        "This amounted to maladministration.",
+        "There was fault on the part of the Council in how it handled the review.",
+    ],
+)
+def test_fault_in_body(nlp, text):
+    assert [label for label, _, _ in tagged(nlp, findings=text)] == ["FAULT"]
+
+
+def test_stated_failure_is_fault_only_in_summary(nlp):
+    text = "The Council did not update Mr X about his application for six months."
+    assert [label for label, _, _ in tagged(nlp, summary=text)] == ["FAULT"]
+    assert tagged(nlp, findings=text) == []

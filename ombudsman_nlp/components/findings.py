@@ -11,8 +11,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..context import (
+    ACCOUNT,
     BOILERPLATE,
     CLAUSE,
+    FRAME,
     HYPOTHETICAL,
     MODIFIER_LABELS,
     NEGATED,
@@ -29,6 +31,7 @@ from ..labels import (
     FAULT,
     FINDING_LABELS,
     FINDINGS_KEY,
+    HEADS_KEY,
     INJUSTICE,
     INJUSTICE_KEY,
     INJUSTICE_LABELS,
@@ -81,6 +84,22 @@ def resolve_label(label: str, categories: frozenset[str], reported: bool = False
     if NEGATED in categories:
         return {FAULT: NO_FAULT, INJUSTICE: NO_INJUSTICE}.get(label, label)
     return label
+
+
+def licensed(label: str, item: Modified) -> bool:
+    """Whether a harm word states an injustice: a frame reaches it, or it carries its own.
+
+    A consequence (``FRAME``: "this caused", "as a result", "has had to") licenses every harm
+    word, an account (``ACCOUNT``: "says", "feels") those not marked ``frame: consequence``
+    (money and material words: "says the fees were wrong" is no harm). A bare harm word ("her
+    anxiety is diagnosed", "complains about the fees") is no injustice. Other labels need none.
+    """
+    needs = item.hit.pattern.frame
+    if label not in (INJUSTICE, CLAIMED_INJUSTICE) or needs == "own":
+        return True
+    if FRAME in item.categories:
+        return True
+    return needs is None and ACCOUNT in item.categories
 
 
 def select_targets(hits: list[Hit]) -> list[Hit]:
@@ -237,13 +256,15 @@ class FindingsTagger(PatternComponent):
             purpose = REMEDY in item.categories and not item.categories & _DROP
             if purpose and item.hit.pattern.label == INJUSTICE and not reported:
                 purposes.append(Span(doc, item.hit.start, item.hit.end, label=INJUSTICE))
-            if label is not None and self._allowed(item.hit, label, section):
+            if label is None or not licensed(label, item):
+                continue
+            if self._allowed(item.hit, label, section):
                 resolved.append((label, item))
         if not resolved:
             return [], purposes
         labels = {lb for lb, _ in resolved}
         clauses = self._clauses(sentence, mods) if len(labels) > 1 else []
-        claim_start = self._claim_start(sentence, resolved, mods)
+        claim_start = self._claim_start(sentence, resolved, mods, self._holds_head(sentence))
         spans: list[Span] = []
         seen: set[tuple[str, int, int]] = set()
         for label, item in resolved:
@@ -265,10 +286,23 @@ class FindingsTagger(PatternComponent):
         return spans, purposes
 
     @staticmethod
+    def _holds_head(sentence: Span) -> bool:
+        """Whether a complaint head (tagged before this component) overlaps the sentence."""
+        doc = sentence.doc
+        if HEADS_KEY not in doc.spans:
+            return False
+        return any(h.start < sentence.end and sentence.start < h.end for h in doc.spans[HEADS_KEY])
+
+    @staticmethod
     def _claim_start(
-        sentence: Span, resolved: list[tuple[str, Modified]], mods: list[Hit]
+        sentence: Span, resolved: list[tuple[str, Modified]], mods: list[Hit], head: bool
     ) -> int | None:
-        """Where a reported consequence clause starts, when every claim lies inside it."""
+        """Where a reported consequence clause starts, when every claim lies inside it.
+
+        After a complained-of act ("complains the Council delayed, causing her distress", a
+        sentence holding a complaint head) the claim is the clause; an account with no head
+        ("says she cancelled the care, which has left her isolated") is the whole sentence.
+        """
         claims = [item.hit.start for label, item in resolved if label == CLAIMED_INJUSTICE]
         if not claims:
             return None
@@ -281,7 +315,12 @@ class FindingsTagger(PatternComponent):
             and sentence.start < m.start <= first
             and not any(p.start < m.end and m.start < p.end for p in pseudo)
         ]
-        return max(cuts) if cuts else None
+        if not cuts:
+            return None
+        cut = max(cuts)
+        if not head and any(m.pattern.label == ACCOUNT and m.start < cut for m in mods):
+            return None
+        return cut
 
     @staticmethod
     def _clauses(sentence: Span, mods: list[Hit]) -> list[Span]:
