@@ -28,7 +28,9 @@ REPORTED = "REPORTED"  # "complains", "wants", "would like" before the trigger
 NEGATED = "NEGATED"  # "did not", "should have" right before the trigger
 BOILERPLATE = "BOILERPLATE"  # "we publish guidance on remedies"
 SET_ASIDE = "SET_ASIDE"  # "insufficient": a past action the decision found not enough
-MODIFIERS = (CONTEXT, PAST, REPORTED, NEGATED, BOILERPLATE, SET_ASIDE)
+TOPIC = "TOPIC"  # "remind staff about": what follows is the reminder's subject, not an action
+MODIFIERS = (CONTEXT, PAST, REPORTED, NEGATED, BOILERPLATE, SET_ASIDE, TOPIC)
+SERVICE_IMPROVEMENT = "service_improvement"
 
 SKIPPED_SECTIONS = frozenset({"furniture", "role_and_powers", "how_considered"})
 PAST_SECTIONS = frozenset({"summary", "findings", "decision", "action"})
@@ -135,6 +137,10 @@ def _is_action(trigger: Hit, own: list[Hit], lead: list[Hit], section: str | Non
         and h.end <= trigger.start
         and trigger.start - h.end <= _NEGATION_REACH
         for h in own
+    ):
+        return False
+    if trigger.pattern.label != SERVICE_IMPROVEMENT and any(
+        h.pattern.label == TOPIC and h.end <= trigger.start for h in own
     ):
         return False
     lead_labels = _labels(lead)
