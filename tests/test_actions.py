@@ -194,3 +194,26 @@ def test_actions_in_every_agreement_frame(nlp, text: str, expected: list[str]) -
 )
 def test_not_actions_in_full_decisions(nlp, text: str) -> None:
     assert kinds(nlp, text) == []
+
+
+def test_word_set_patterns_compile_to_token_offsets(nlp) -> None:
+    from ombudsman_nlp.components.wordsets import WordSetMatcher, compilable
+    from ombudsman_nlp.patterns import Pattern
+
+    pattern = [
+        {"LOWER": {"IN": ["review", "amend"]}},
+        {"LOWER": {"IN": ["its", "the"]}, "OP": "{0,3}"},
+        {"IS_ALPHA": True, "OP": "?"},
+        {"LOWER": {"IN": ["procedure", "procedures"]}},
+    ]
+    assert compilable(pattern)
+    assert not compilable([{"IS_TITLE": True}])
+    matcher = WordSetMatcher([Pattern(id="t", label="service_improvement", pattern=pattern)])
+    doc = nlp.make_doc("It will review its complaints procedures and amend the procedure.")
+    hits = matcher([doc[:]])
+    assert [doc[h.start : h.end].text for h in hits] == [
+        "review its complaints procedures",
+        "amend the procedure",
+    ]
+    # "reviewed" is not "review": words match whole
+    assert matcher([nlp.make_doc("It reviewed its procedures.")[:]]) == []
