@@ -217,3 +217,16 @@ def test_word_set_patterns_compile_to_token_offsets(nlp) -> None:
     ]
     # "reviewed" is not "review": words match whole
     assert matcher([nlp.make_doc("It reviewed its procedures.")[:]]) == []
+
+
+def test_a_fault_named_in_the_action_does_not_set_it_aside(nlp) -> None:
+    text = (
+        "The Council has agreed to apologise to Mrs X for the inadequate care her mother received."
+    )
+    assert [k for k, _ in kinds(nlp, text)] == ["apology"]
+
+
+def test_what_the_complainant_asked_for_is_not_an_action(nlp) -> None:
+    # 24-009-439 (narrative): the complainant's request
+    text = "Mr X asked the Council to consider his complaint at stage 3 in January 2024."
+    assert kinds(nlp, text) == []

@@ -41,6 +41,10 @@ SERVICE_IMPROVEMENT = "service_improvement"
 SKIPPED_SECTIONS = frozenset({"furniture", "role_and_powers", "how_considered"})
 PAST_SECTIONS = frozenset({"summary", "findings", "decision", "action"})
 _NEGATION_REACH = 3  # tokens from a negation to the trigger it cancels
+# Where triggers of two kinds overlap, the higher rank wins.
+_KIND_RANK = {"reconsider": 4, "service_improvement": 3, "apology": 2, "provide_service": 1}
+_KIND_RANK.update({kind: 0 for kind in ACTION_KINDS if kind not in _KIND_RANK})
+_FOR_WORDS = frozenset({"for", "about", "over", "regarding"})
 _MARKER_TOKENS = 4  # a list marker sentence ("1.", "(a)", "•") is at most this many tokens
 _LEAD_REACH = 8  # content sentences walked back to find a list's lead-in
 _MARKER_RE = re.compile(
@@ -122,7 +126,7 @@ class ActionsTagger(PatternComponent):
             own = sentence_hits(index)
             lead = leads[index]
             lead_hits = sentence_hits(lead) if lead is not None else []
-            if not _is_action(trigger, own, lead_hits, where):
+            if not _is_action(trigger, own, lead_hits, where, doc):
                 continue
             seen.add(key)
             sentence = sentences[index]
@@ -176,15 +180,24 @@ def _framed_sentences(
 
 
 def _longest(triggers: list[Hit]) -> list[Hit]:
-    """Drop triggers inside a longer one ("apology" in "written apology")."""
+    """Drop triggers inside a longer one ("apology" in "written apology") and, where triggers
+    of two kinds overlap, the less specific kind ("carry out a [fresh assessment]")."""
     return [
         t
         for t in triggers
         if not any(
             o is not t
-            and o.start <= t.start
-            and t.end <= o.end
-            and o.end - o.start > t.end - t.start
+            and o.start < t.end
+            and t.start < o.end
+            and (
+                _KIND_RANK[o.pattern.label] > _KIND_RANK[t.pattern.label]
+                or (
+                    o.pattern.label == t.pattern.label
+                    and o.start <= t.start
+                    and t.end <= o.end
+                    and o.end - o.start > t.end - t.start
+                )
+            )
             for o in triggers
         )
     ]
@@ -194,9 +207,21 @@ def _labels(hits: list[Hit]) -> set[str]:
     return {h.pattern.label for h in hits}
 
 
-def _is_action(trigger: Hit, own: list[Hit], lead: list[Hit], section: str | None) -> bool:
+def _describes_fault(trigger: Hit, set_aside: Hit, doc: Doc) -> bool:
+    """Whether a SET_ASIDE word names what the action is for ("apologise for the inadequate
+    care"), not a verdict on a past remedy ("we consider this apology insufficient")."""
+    if set_aside.start < trigger.end:
+        return False
+    return any(t.lower_ in _FOR_WORDS for t in doc[trigger.end : set_aside.start])
+
+
+def _is_action(
+    trigger: Hit, own: list[Hit], lead: list[Hit], section: str | None, doc: Doc
+) -> bool:
     """Whether the trigger is an action this decision agreed or recommended."""
-    if any(h.pattern.label in (BOILERPLATE, SET_ASIDE) for h in own):
+    if any(h.pattern.label == BOILERPLATE for h in own):
+        return False
+    if any(h.pattern.label == SET_ASIDE and not _describes_fault(trigger, h, doc) for h in own):
         return False
     if any(h.pattern.label == REPORTED and h.end <= trigger.start for h in own):
         return False
