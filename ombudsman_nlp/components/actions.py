@@ -75,7 +75,12 @@ class ActionsTagger(PatternComponent):
             if p.label in ACTION_KINDS and not p.is_phrase and compilable(p.pattern)  # type: ignore[arg-type]
         ]
         chosen = {p.id for p in framed}
-        self._matcher = RuleMatcher(self.nlp, [p for p in self.patterns if p.id not in chosen])
+        rest = [p for p in self.patterns if p.id not in chosen]
+        # Modifiers are phrases (found in the whole doc before sentences are built); other token
+        # triggers run through the word-set engine or, if not compilable, a Matcher over framed
+        # sentences.
+        self._matcher = RuleMatcher(self.nlp, [p for p in rest if p.is_phrase])
+        self._tokens = RuleMatcher(self.nlp, [p for p in rest if not p.is_phrase])
         self._framed = WordSetMatcher(framed)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -101,9 +106,8 @@ class ActionsTagger(PatternComponent):
         leads = _lead_ins(sentences, starts, hits)
         framed = [sentences[i] for i in _framed_sentences(sentences, hits, section, leads)]
         if framed:
-            hits = sorted(
-                hits + self._framed(framed), key=lambda h: (h.start, -h.end, h.pattern.id)
-            )
+            more = self._framed(framed) + self._tokens(doc, framed)
+            hits = sorted(hits + more, key=lambda h: (h.start, -h.end, h.pattern.id))
         triggers = [h for h in hits if h.pattern.label in ACTION_KINDS]
         if not triggers:
             return []
