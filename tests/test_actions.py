@@ -51,8 +51,9 @@ def test_list_items_under_an_agreed_lead_in(nlp) -> None:
         "2018 as it agreed to do;\n"
     )
     got = kinds(nlp, text)
-    assert [k for k, _ in got] == ["apology", "provide_service", "provide_service"]
-    assert got[2] == ("provide_service", "by 3 October 2018")
+    # "its failure to take a homelessness application" is what the apology is for, not an action
+    assert [k for k, _ in got] == ["apology", "provide_service"]
+    assert got[1] == ("provide_service", "by 3 October 2018")
 
 
 def test_reconsider(nlp) -> None:
@@ -101,4 +102,131 @@ def test_what_the_complainant_wants_in_a_list(nlp) -> None:
         "- Meaningful apologies to Ms D and her family.\n"
         "- Service improvements.\n"
     )
+    assert kinds(nlp, text) == []
+
+
+AGREED = (
+    "Agreed action\n\n"
+    "  1. Within one month of my final decision, the Council has agreed to:\n"
+    "    • apologise to Mrs X for the delay in completing the assessment;\n"
+    "    • pay Mrs X £300 to recognise her distress;\n"
+    "    • carry out a fresh assessment of Mrs X’s care needs; and\n"
+    "    • remind relevant staff of the need to respond to complaints within the timescales "
+    "in its procedure.\n"
+    "  2. Within three months of my final decision, the Council will review its procedures for "
+    "handling direct payment reviews and share the learning with its adult social care teams.\n"
+)
+
+
+def test_agreed_action_section_kinds_and_deadlines(nlp) -> None:
+    got = kinds(nlp, AGREED)
+    assert [k for k, _ in got] == ["apology", "reconsider", "service_improvement"] + [
+        "service_improvement"
+    ]
+    assert got[0] == ("apology", "Within one month of my final decision")
+    assert got[3] == ("service_improvement", "Within three months of my final decision")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "To remedy the injustice caused, I recommend that within four weeks of my final "
+            "decision the Council:\n"
+            "  1. apologises to Mr Y in writing;\n"
+            "  2. reconsiders its decision to refuse his application for a Blue Badge;\n"
+            "  3. arranges suitable alternative education for Z until a school place is found;\n",
+            ["apology", "reconsider", "provide_service"],
+        ),
+        (
+            "Within four weeks of the final decision the Council will:\n"
+            "- take a homelessness application from Ms Q and decide what duty it owes her;\n"
+            "- complete the outstanding repairs to her property;\n"
+            "- write to other tenants who may have been affected by the same error.\n",
+            ["provide_service", "provide_service", "service_improvement"],
+        ),
+        (
+            "Within three months the Council will produce an action plan setting out how it will "
+            "avoid a repeat of this fault.",
+            ["service_improvement"],
+        ),
+        (
+            "Within three months the Council should provide training to officers in its SEN team "
+            "on its duties under section 19.",
+            ["service_improvement"],
+        ),
+        (
+            "The Council has agreed to review Mr R’s banding. It will also correct its records.",
+            ["reconsider", "other"],
+        ),
+        (
+            "Summary: The Council failed to carry out a needs assessment. It has agreed to "
+            "apologise, complete the assessment and pay £200.",
+            ["apology", "provide_service"],
+        ),
+        # what a reminder or training is about is not an action of its own (24-017-210)
+        (
+            "The Council agreed to provide guidance and training to staff about timeliness in "
+            "arranging Alternative Provision of education.",
+            ["service_improvement"],
+        ),
+    ],
+)
+def test_actions_in_every_agreement_frame(nlp, text: str, expected: list[str]) -> None:
+    assert [k for k, _ in kinds(nlp, text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the law, not a remedy
+        "The Council must carry out an assessment of any adult who appears to need care and "
+        "support.",
+        # a fault the apology is for is not an action
+        "Within one month the Council has agreed to:\n"
+        "- pay Mr X £200 for the distress caused by the following:\n"
+        "- Delays allocating a social worker.\n",
+        # a complaint considered at stage two in the past (seed 20-007-616)
+        "The Council said the independent investigating officer had considered Miss X’s desired "
+        "outcomes at Stage 2 and had made a number of recommendations.",
+        "Mr T wants the Council to reconsider its decision and review its procedures.",
+    ],
+)
+def test_not_actions_in_full_decisions(nlp, text: str) -> None:
+    assert kinds(nlp, text) == []
+
+
+def test_word_set_patterns_compile_to_token_offsets(nlp) -> None:
+    from ombudsman_nlp.components.wordsets import WordSetMatcher, compilable
+    from ombudsman_nlp.patterns import Pattern
+
+    pattern = [
+        {"LOWER": {"IN": ["review", "amend"]}},
+        {"LOWER": {"IN": ["its", "the"]}, "OP": "{0,3}"},
+        {"IS_ALPHA": True, "OP": "?"},
+        {"LOWER": {"IN": ["procedure", "procedures"]}},
+    ]
+    assert compilable(pattern)
+    assert not compilable([{"IS_TITLE": True}])
+    matcher = WordSetMatcher([Pattern(id="t", label="service_improvement", pattern=pattern)])
+    doc = nlp.make_doc("It will review its complaints procedures and amend the procedure.")
+    hits = matcher([doc[:]])
+    assert [doc[h.start : h.end].text for h in hits] == [
+        "review its complaints procedures",
+        "amend the procedure",
+    ]
+    # "reviewed" is not "review": words match whole
+    assert matcher([nlp.make_doc("It reviewed its procedures.")[:]]) == []
+
+
+def test_a_fault_named_in_the_action_does_not_set_it_aside(nlp) -> None:
+    text = (
+        "The Council has agreed to apologise to Mrs X for the inadequate care her mother received."
+    )
+    assert [k for k, _ in kinds(nlp, text)] == ["apology"]
+
+
+def test_what_the_complainant_asked_for_is_not_an_action(nlp) -> None:
+    # 24-009-439 (narrative): the complainant's request
+    text = "Mr X asked the Council to consider his complaint at stage 3 in January 2024."
     assert kinds(nlp, text) == []

@@ -193,3 +193,58 @@ def test_seed_heads_exact(nlp):
         gold = {(s["start"], s["end"]) for s in record["spans"] if s["label"] == "COMPLAINT_HEAD"}
         predicted = {(s.start_char, s.end_char) for s in doc._.complaint_heads}
         assert predicted == gold, record["id"]
+
+
+@pytest.mark.parametrize(
+    ("complaint", "expected"),
+    [
+        # reporting verbs with the organisation as their subject keep it, like "says"
+        (
+            "  1. Ms Z alleges the Council lost her documents. She is unhappy that the Council "
+            "took too long to decide her application.",
+            [
+                "the Council lost her documents.",
+                "the Council took too long to decide her application.",
+            ],
+        ),
+        (
+            "  1. Mr D believes the Council acted with bias. He disagrees with the Council’s "
+            "decision to refuse his application.",
+            ["the Council acted with bias.", "the Council’s decision to refuse his application."],
+        ),
+        (
+            "  1. Mrs G raised concerns that the Council did not carry out a suitability review.",
+            ["the Council did not carry out a suitability review."],
+        ),
+    ],
+)
+def test_reporting_and_concern_clauses(nlp, complaint, expected):
+    assert texts(nlp, complaint) == expected
+
+
+def test_what_the_council_should_now_do_is_not_a_head(nlp):
+    # 21-008-578: "She considers that the Council should reimburse ..." is a desired outcome
+    complaint = (
+        "  1. She considers that the Council should reimburse the money owing to her and apologise."
+    )
+    assert texts(nlp, complaint) == []
+
+
+@pytest.mark.parametrize(
+    "lead_in",
+    [
+        "  1. Mrs X has complained to us about the Council. Her complaints are:\n",
+        "  1. Miss Z complained to the Council about its handling of her case. In particular:\n",
+        "  1. Mr Y raises the following issues:\n",
+        "  1. Mr R is unhappy with how the Council dealt with his case. Specifically, he says:\n",
+    ],
+)
+def test_list_lead_ins_in_any_wording(nlp, lead_in):
+    complaint = (
+        lead_in + "    (a) the Council did not assess her needs;\n"
+        "    (b) the Council failed to review the care plan.\n"
+    )
+    assert texts(nlp, complaint) == [
+        "the Council did not assess her needs",
+        "the Council failed to review the care plan.",
+    ]

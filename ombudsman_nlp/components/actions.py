@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..labels import ACTION_KINDS, ACTIONS_KEY, SECTIONS_KEY
 from ..rules import Hit, RuleMatcher
 from .base import PatternComponent
+from .wordsets import WordSetMatcher, compilable
 
 CONTEXT = "CONTEXT"  # "agreed", "should", "recommend", "to remedy"
 PAST = "PAST"  # "apologised", "revised procedures": done already, accepted as the remedy
@@ -28,11 +32,20 @@ REPORTED = "REPORTED"  # "complains", "wants", "would like" before the trigger
 NEGATED = "NEGATED"  # "did not", "should have" right before the trigger
 BOILERPLATE = "BOILERPLATE"  # "we publish guidance on remedies"
 SET_ASIDE = "SET_ASIDE"  # "insufficient": a past action the decision found not enough
-MODIFIERS = (CONTEXT, PAST, REPORTED, NEGATED, BOILERPLATE, SET_ASIDE)
+TOPIC = "TOPIC"  # "remind staff about": what follows is the reminder's subject, not an action
+LEAD = "LEAD"  # "the following": a sentence that leads into a list even without a colon
+COLON = "COLON"  # ":" (a sentence ending in one leads into a list)
+MODIFIERS = (CONTEXT, PAST, REPORTED, NEGATED, BOILERPLATE, SET_ASIDE, TOPIC, LEAD, COLON)
+SERVICE_IMPROVEMENT = "service_improvement"
 
 SKIPPED_SECTIONS = frozenset({"furniture", "role_and_powers", "how_considered"})
 PAST_SECTIONS = frozenset({"summary", "findings", "decision", "action"})
 _NEGATION_REACH = 3  # tokens from a negation to the trigger it cancels
+# Where triggers of two kinds overlap, the higher rank wins.
+_KIND_RANK = {"reconsider": 4, "service_improvement": 3, "apology": 2, "provide_service": 1}
+_KIND_RANK.update({kind: 0 for kind in ACTION_KINDS if kind not in _KIND_RANK})
+_FOR_WORDS = frozenset({"for", "about", "over", "regarding"})
+_MARKER_TOKENS = 4  # a list marker sentence ("1.", "(a)", "•") is at most this many tokens
 _LEAD_REACH = 8  # content sentences walked back to find a list's lead-in
 _MARKER_RE = re.compile(
     r"^\s*(?:[-•*\u2022\u2013]|\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]+[.)])\s*$"
@@ -53,26 +66,52 @@ class ActionsTagger(PatternComponent):
     pattern_labels = (*ACTION_KINDS, *MODIFIERS)
 
     def _compile(self) -> None:
-        self._matcher = RuleMatcher(self.nlp, self.patterns)
+        # Token trigger patterns (verb and object sets) run only on sentences that can hold an
+        # action: those with an agreement word, in the action section, or under a lead-in.
+        # Word-set patterns run as regular expressions (``wordsets``), others in a Matcher.
+        framed = [
+            p
+            for p in self.patterns
+            if p.label in ACTION_KINDS and not p.is_phrase and compilable(p.pattern)  # type: ignore[arg-type]
+        ]
+        chosen = {p.id for p in framed}
+        rest = [p for p in self.patterns if p.id not in chosen]
+        # Modifiers are phrases (found in the whole doc before sentences are built); other token
+        # triggers run through the word-set engine or, if not compilable, a Matcher over framed
+        # sentences.
+        self._matcher = RuleMatcher(self.nlp, [p for p in rest if p.is_phrase])
+        self._tokens = RuleMatcher(self.nlp, [p for p in rest if not p.is_phrase])
+        self._framed = WordSetMatcher(framed)
 
     def __call__(self, doc: Doc) -> Doc:
         doc.spans[ACTIONS_KEY] = self._actions(doc)
         return doc
 
     def _actions(self, doc: Doc) -> list[Span]:
-        hits = self._matcher(doc)
-        triggers = [h for h in hits if h.pattern.label in ACTION_KINDS]
-        if not triggers:
-            return []
-        sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
-        starts = [s.start for s in sentences]
-        hit_starts = [h.start for h in hits]
+        hits = self._matcher(doc, ())
         sections = list(doc.spans[SECTIONS_KEY]) if SECTIONS_KEY in doc.spans else []
+        wanted = (CONTEXT, PAST, *ACTION_KINDS)
+        if not any(h.pattern.label in wanted for h in hits) and not any(
+            s.label_ == "action" for s in sections
+        ):
+            return []
+        sentences = _sentences(doc)
+        starts = [s.start for s in sentences]
         section_starts = [s.start for s in sections]
 
         def section(token: int) -> str | None:
             where = bisect_right(section_starts, token) - 1
             return sections[where].label_ if where >= 0 else None
+
+        leads = _lead_ins(sentences, starts, hits)
+        framed = [sentences[i] for i in _framed_sentences(sentences, hits, section, leads)]
+        if framed:
+            more = self._framed(framed) + self._tokens(doc, framed)
+            hits = sorted(hits + more, key=lambda h: (h.start, -h.end, h.pattern.id))
+        triggers = [h for h in hits if h.pattern.label in ACTION_KINDS]
+        if not triggers:
+            return []
+        hit_starts = [h.start for h in hits]
 
         def sentence_hits(index: int) -> list[Hit]:
             s = sentences[index]
@@ -89,9 +128,9 @@ class ActionsTagger(PatternComponent):
             if key in seen:
                 continue
             own = sentence_hits(index)
-            lead = _lead_in(sentences, index)
+            lead = leads[index]
             lead_hits = sentence_hits(lead) if lead is not None else []
-            if not _is_action(trigger, own, lead_hits, where):
+            if not _is_action(trigger, own, lead_hits, where, doc):
                 continue
             seen.add(key)
             sentence = sentences[index]
@@ -105,16 +144,64 @@ class ActionsTagger(PatternComponent):
         return spans
 
 
+def _sentences(doc: Doc) -> list[Span]:
+    """The doc's sentences, found from the sentence-start array (no walk over tokens)."""
+    if not doc.has_annotation("SENT_START"):
+        return [doc[:]]
+    flags = doc.to_array(SENT_START)
+    starts = [int(i) for i in numpy.flatnonzero(flags == 1)]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    ends = [*starts[1:], len(doc)]
+    return [doc[a:b] for a, b in zip(starts, ends, strict=True)]
+
+
+def _framed_sentences(
+    sentences: list[Span],
+    hits: list[Hit],
+    section: Callable[[int], str | None],
+    leads: list[int | None],
+) -> list[int]:
+    """Indices of the sentences that can hold an action: with a CONTEXT or PAST word, in the
+    action section, or list items whose lead-in has one."""
+    starts = [s.start for s in sentences]
+    chosen: set[int] = set()
+    for hit in hits:
+        if hit.pattern.label in (CONTEXT, PAST):
+            index = bisect_right(starts, hit.start) - 1
+            if index >= 0:
+                chosen.add(index)
+    for index, sentence in enumerate(sentences):
+        if index in chosen:
+            continue
+        if section(sentence.start) == "action":
+            chosen.add(index)
+            continue
+        lead = leads[index]
+        if lead is not None and lead in chosen:
+            chosen.add(index)
+    return sorted(chosen)
+
+
 def _longest(triggers: list[Hit]) -> list[Hit]:
-    """Drop triggers inside a longer one ("apology" in "written apology")."""
+    """Drop triggers inside a longer one ("apology" in "written apology") and, where triggers
+    of two kinds overlap, the less specific kind ("carry out a [fresh assessment]")."""
     return [
         t
         for t in triggers
         if not any(
             o is not t
-            and o.start <= t.start
-            and t.end <= o.end
-            and o.end - o.start > t.end - t.start
+            and o.start < t.end
+            and t.start < o.end
+            and (
+                _KIND_RANK[o.pattern.label] > _KIND_RANK[t.pattern.label]
+                or (
+                    o.pattern.label == t.pattern.label
+                    and o.start <= t.start
+                    and t.end <= o.end
+                    and o.end - o.start > t.end - t.start
+                )
+            )
             for o in triggers
         )
     ]
@@ -124,9 +211,21 @@ def _labels(hits: list[Hit]) -> set[str]:
     return {h.pattern.label for h in hits}
 
 
-def _is_action(trigger: Hit, own: list[Hit], lead: list[Hit], section: str | None) -> bool:
+def _describes_fault(trigger: Hit, set_aside: Hit, doc: Doc) -> bool:
+    """Whether a SET_ASIDE word names what the action is for ("apologise for the inadequate
+    care"), not a verdict on a past remedy ("we consider this apology insufficient")."""
+    if set_aside.start < trigger.end:
+        return False
+    return any(t.lower_ in _FOR_WORDS for t in doc[trigger.end : set_aside.start])
+
+
+def _is_action(
+    trigger: Hit, own: list[Hit], lead: list[Hit], section: str | None, doc: Doc
+) -> bool:
     """Whether the trigger is an action this decision agreed or recommended."""
-    if any(h.pattern.label in (BOILERPLATE, SET_ASIDE) for h in own):
+    if any(h.pattern.label == BOILERPLATE for h in own):
+        return False
+    if any(h.pattern.label == SET_ASIDE and not _describes_fault(trigger, h, doc) for h in own):
         return False
     if any(h.pattern.label == REPORTED and h.end <= trigger.start for h in own):
         return False
@@ -135,6 +234,10 @@ def _is_action(trigger: Hit, own: list[Hit], lead: list[Hit], section: str | Non
         and h.end <= trigger.start
         and trigger.start - h.end <= _NEGATION_REACH
         for h in own
+    ):
+        return False
+    if trigger.pattern.label != SERVICE_IMPROVEMENT and any(
+        h.pattern.label == TOPIC and h.end <= trigger.start for h in own
     ):
         return False
     lead_labels = _labels(lead)
@@ -149,23 +252,39 @@ def _is_action(trigger: Hit, own: list[Hit], lead: list[Hit], section: str | Non
 
 
 def _is_marker(sentence: Span) -> bool:
-    return bool(_MARKER_RE.match(sentence.text))
+    return len(sentence) <= _MARKER_TOKENS and bool(_MARKER_RE.match(sentence.text))
 
 
-def _lead_in(sentences: list[Span], index: int) -> int | None:
-    """The sentence a list item hangs from ("the Council has agreed to:"), or None."""
-    if index <= 0 or not _is_marker(sentences[index - 1]):
-        return None
-    i, seen = index - 1, 0
-    while i >= 0 and seen < _LEAD_REACH:
-        s = sentences[i]
-        if not _is_marker(s):
-            text = s.text.rstrip()
-            if text.endswith(":") or "the following" in text.lower():
-                return i
-            seen += 1
-        i -= 1
-    return None
+def _lead_ins(sentences: list[Span], starts: list[int], hits: list[Hit]) -> list[int | None]:
+    """For each sentence, the lead-in its list item hangs from ("the Council has agreed to:").
+
+    A sentence right after a list marker hangs from the nearest earlier sentence ending in ":"
+    (or holding a ``LEAD`` phrase) with fewer than ``_LEAD_REACH`` content sentences between.
+    """
+    flagged = {bisect_right(starts, h.start) - 1 for h in hits if h.pattern.label == LEAD}
+    colons = {h.start for h in hits if h.pattern.label == COLON}
+    leads: list[int | None] = []
+    last_lead: int | None = None
+    between = 0
+    previous_marker = False
+    for index, sentence in enumerate(sentences):
+        marker = _is_marker(sentence)
+        leads.append(last_lead if previous_marker and between < _LEAD_REACH else None)
+        if not marker:
+            if index in flagged or _ends_with_colon(sentence, colons):
+                last_lead, between = index, 0
+            elif last_lead is not None:
+                between += 1
+        previous_marker = marker
+    return leads
+
+
+def _ends_with_colon(sentence: Span, colons: set[int]) -> bool:
+    """Whether the sentence's last token, or the last before trailing white space, is ":"."""
+    end = sentence.end
+    if end - 1 in colons:
+        return True
+    return end - 2 in colons and sentence.start <= end - 2 and sentence[-1].is_space
 
 
 @Language.factory(
