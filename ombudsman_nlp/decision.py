@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from .extensions import doc_text
 from .labels import ACTIONS_KEY, REMEDIES_KEY, SPAN_GROUP_KEYS
 from .schema import Action, Decision, Metadata, Overall, Payment, SpanRecord
 
@@ -68,7 +69,7 @@ def build_decision(doc: Doc, doc_id: str | None = None) -> Decision:
     remedies = payments(list(doc.spans[REMEDIES_KEY])) if REMEDIES_KEY in doc.spans else []
     return Decision(
         id=doc_id or doc._.doc_id,
-        text=doc.text,
+        text=doc_text(doc),
         metadata=Metadata(**(doc._.metadata or {})),
         spans=spans,
         remedies=remedies,

@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .. import extensions
+from ..extensions import doc_text
 
 # "Stoke-on-Trent City Council (24 001 148)", also "(17 002 402b)" and "(24 000 123, 24 000 456)".
 _REFERENCE = r"\d{2}\s?\d{3}\s?\d{3}[a-z]?"
@@ -96,7 +97,7 @@ class HeaderParser:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.metadata = parse_header(doc.text)
+        doc._.metadata = parse_header(doc_text(doc))
         return doc
 
 

@@ -7,6 +7,7 @@ from bisect import bisect_right
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..extensions import doc_text
 from ..labels import COMPLAINT_HEAD, HEADS_KEY, SECTIONS_KEY
 from ..rules import Hit, RuleMatcher
 from ..segment import iter_lines
@@ -68,7 +69,7 @@ class HeadsTagger(PatternComponent):
         return heads
 
     def _scope_heads(self, doc, scope, sentences, starts, by_sentence) -> list[Span]:
-        text = doc.text
+        text = doc_text(doc)
         heads: list[Span] = []
         in_list = False
         lead_indent = -1
@@ -97,6 +98,7 @@ class HeadsTagger(PatternComponent):
 
     def _clause_heads(self, doc, line, sentences, starts, by_sentence) -> list[Span]:
         heads = []
+        text = doc_text(doc)
         first = bisect_right(starts, line.content_start) - 1
         for index in range(max(first, 0), len(sentences)):
             sentence = sentences[index]
@@ -112,7 +114,7 @@ class HeadsTagger(PatternComponent):
             if start is None:
                 continue
             end = sentence.end_char
-            while end > start and doc.text[end - 1].isspace():
+            while end > start and text[end - 1].isspace():
                 end -= 1
             span = self._char_span(doc, start, end, triggers[0].pattern.id)
             if span is not None:

@@ -8,6 +8,7 @@ from bisect import bisect_right
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..extensions import doc_text
 from ..labels import REMEDIES_KEY, REMEDY_PAYMENT, SECTIONS_KEY
 from ..money import Money, find_money
 from ..rules import Hit, RuleMatcher
@@ -45,7 +46,7 @@ class RemediesTagger(PatternComponent):
         return doc
 
     def _payments(self, doc: Doc) -> list[Span]:
-        amounts = find_money(doc.text)
+        amounts = find_money(doc_text(doc))
         if not amounts:
             return []
         sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
@@ -88,7 +89,7 @@ class RemediesTagger(PatternComponent):
             return None
         span.id_ = cues[-1].pattern.id
         span._.amount = money.amount
-        span._.payee = self._payee(doc.text, sentence.start_char, money.start)
+        span._.payee = self._payee(doc_text(doc), sentence.start_char, money.start)
         span._.purpose = self._purpose(after + before)
         span._.status = self._status(hits)
         return span

@@ -9,6 +9,7 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..extensions import doc_text
 from ..labels import SECTIONS_KEY
 from ..patterns import Pattern
 from ..segment import iter_lines, split_sentences
@@ -79,7 +80,7 @@ class Sectionizer(PatternComponent):
         return None
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         if not len(doc):
             doc.spans[SECTIONS_KEY] = []
             return doc
@@ -127,10 +128,10 @@ class Sectionizer(PatternComponent):
     @staticmethod
     def _section_spans(doc: Doc, sections: list[tuple[int, str, str]]) -> list[Span]:
         spans: list[Span] = []
-        text_end = len(doc.text)
-        bounds = [*sections[1:], (text_end, "", "")]
+        text = doc_text(doc)
+        bounds = [*sections[1:], (len(text), "", "")]
         for (start, label, pattern_id), (end, _, _) in zip(sections, bounds):
-            while end > start and doc.text[end - 1].isspace():
+            while end > start and text[end - 1].isspace():
                 end -= 1
             if end <= start:
                 continue
