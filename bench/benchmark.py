@@ -149,7 +149,11 @@ def time_load(repeats: int) -> dict:
     for _ in range(repeats):
         start = time.perf_counter()
         out = subprocess.run(
-            [sys.executable, "-c", _LOAD_SNIPPET], capture_output=True, text=True, check=True, env=_env()
+            [sys.executable, "-c", _LOAD_SNIPPET],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=_env(),
         )
         wall.append(time.perf_counter() - start)
         inner.append(float(out.stdout.strip().splitlines()[-1]))
@@ -249,7 +253,9 @@ def report(result: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    parser.add_argument("--quick", action="store_true", help="fewer rounds, 1,000-decision memory run")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer rounds, 1,000-decision memory run"
+    )
     parser.add_argument("--seed-repeats", type=int, default=40, help="copies of the seed decisions")
     parser.add_argument("--rounds", type=int, default=None, help="interleaved timing rounds")
     parser.add_argument("--memory-docs", type=int, default=None, help="decisions in the memory run")

@@ -72,7 +72,7 @@ def get_span_section(span: Span) -> str | None:
 
 def section_at(doc: Doc, char: int) -> str | None:
     """Label of the section holding character offset ``char``, or None."""
-    sections = doc.spans[labels.SECTIONS_KEY] if labels.SECTIONS_KEY in doc.spans else ()
+    sections = doc.spans.get(labels.SECTIONS_KEY, ())
     if not sections:
         return None
     starts = [s.start_char for s in sections]

@@ -45,7 +45,7 @@ def use_patterns(nlp: Language, folder: str | Path) -> list[str]:
     if not folder.is_dir():
         raise FileNotFoundError(f"pattern folder not found: {folder}")
     loaded = []
-    for name, component in nlp.pipeline:
+    for _name, component in nlp.pipeline:
         if isinstance(component, PatternComponent):
             file = folder / component.pattern_file
             if file.exists():

@@ -1,9 +1,10 @@
 """The matching engine every rule-based component shares.
 
 Phrase patterns run through one ``PhraseMatcher`` over the document (or the stretches of it
-the caller names): its cost does not grow with the number of phrases. Token patterns run through a ``Matcher``, whose cost grows with
-every pattern at every token, so they only run on the sentences that hold one of their anchor
-words (a required literal token of the pattern), found by a second ``PhraseMatcher``.
+the caller names): its cost does not grow with the number of phrases. Token patterns run
+through a ``Matcher``, whose cost grows with every pattern at every token, so they only run
+on the sentences that hold one of their anchor words (a required literal token of the
+pattern), found by a second ``PhraseMatcher``.
 """
 
 from __future__ import annotations
