@@ -123,7 +123,17 @@ def _init_worker(patterns: str | None) -> None:
 
 def _work(item: InputDoc) -> str:
     assert _WORKER_NLP is not None
-    return json.dumps(process_input(_WORKER_NLP, item), ensure_ascii=False)
+    return json_line(process_input(_WORKER_NLP, item))
+
+
+def json_line(record: dict) -> str:
+    """One JSONL line; escaped to ASCII if the record holds text UTF-8 cannot encode."""
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates, e.g. from "\ud800" in a JSONL input
+        line = json.dumps(record, ensure_ascii=True)
+    return line
 
 
 def process_lines(

@@ -32,7 +32,8 @@ def payments(spans: list[Span]) -> list[Payment]:
             (
                 p
                 for p in merged
-                if p.amount == amount and (p.payee is None or span._.payee is None or p.payee == span._.payee)
+                if p.amount == amount
+                and (p.payee is None or span._.payee is None or p.payee == span._.payee)
             ),
             None,
         )
@@ -57,15 +58,30 @@ def payments(spans: list[Span]) -> list[Payment]:
 
 def actions(spans: list[Span]) -> list[Action]:
     return [
-        Action(kind=s.label_, text=s.text, start=s.start_char, end=s.end_char, deadline=s._.deadline)
+        Action(
+            kind=s.label_, text=s.text, start=s.start_char, end=s.end_char, deadline=s._.deadline
+        )
         for s in spans
     ]
+
+
+def without_overlaps(spans: list[SpanRecord]) -> list[SpanRecord]:
+    """The spans, minus empty ones and any that overlaps an earlier (or longer) span of the
+    same label: the gold format allows neither, whatever the components produce."""
+    kept: list[SpanRecord] = []
+    ends: dict[str, int] = {}
+    for span in sorted(spans, key=lambda s: (s.start, -s.end, s.label)):
+        if span.end > span.start and span.start >= ends.get(span.label, 0):
+            kept.append(span)
+            ends[span.label] = span.end
+    kept.sort(key=lambda s: (s.start, s.end, s.label))
+    return kept
 
 
 def build_decision(doc: Doc, doc_id: str | None = None) -> Decision:
     """The ``Decision`` of a doc processed by the pipeline."""
     spans = [span_record(s) for key in SPAN_GROUP_KEYS if key in doc.spans for s in doc.spans[key]]
-    spans.sort(key=lambda s: (s.start, s.end, s.label))
+    spans = without_overlaps(spans)
     remedies = payments(list(doc.spans[REMEDIES_KEY])) if REMEDIES_KEY in doc.spans else []
     return Decision(
         id=doc_id or doc._.doc_id,
