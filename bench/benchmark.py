@@ -206,6 +206,55 @@ def measure_memory(texts: list[str], n_docs: int) -> dict:
     }
 
 
+_RSS_WRAPPER = """
+import resource, sys
+from ombudsman_nlp import cli
+code = cli.main(sys.argv[1:])
+print("MAXRSS_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def write_short_records(path: Path, n: int) -> None:
+    """``n`` short JSONL decisions, each with words no other record has (new strings)."""
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            seed = seeds[i % len(seeds)]
+            start = (i * 997) % max(len(seed) - 600, 1)
+            text = (
+                f"Council{i} ({i % 100:02d} {i % 1000:03d} {i % 997:03d})\n\n"
+                f"Mr Z{i} complains that Ward{i} failed to act.\n\n"
+                f"{seed[start : start + 500]}\n\nThe Council should pay Mr Z{i} £{i % 900 + 100}."
+            )
+            out.write(json.dumps({"id": f"r{i}", "text": text}) + "\n")
+
+
+def measure_stream(sizes: list[int], n_process: int = 1) -> dict:
+    """Peak RSS (MB) and wall time of ``extract`` over JSONL inputs of each size."""
+    result = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for n in sizes:
+            inputs = Path(folder, f"in{n}.jsonl")
+            write_short_records(inputs, n)
+            output = Path(folder, f"out{n}.jsonl")
+            command = [sys.executable, "-c", _RSS_WRAPPER, "extract", str(inputs), "-o"]
+            command += [str(output), "--no-progress", "--n-process", str(n_process)]
+            start = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, text=True, env=_env())
+            seconds = time.perf_counter() - start
+            rss = [ln for ln in done.stderr.splitlines() if ln.startswith("MAXRSS_KB")]
+            with output.open(encoding="utf-8") as lines:
+                records = sum(1 for _ in lines)
+            result[str(n)] = {
+                "records": records,
+                "exit_code": done.returncode,
+                "peak_rss_mb": int(rss[-1].split()[1]) / 1024 if rss else None,
+                "seconds": seconds,
+            }
+    return result
+
+
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
@@ -241,6 +290,12 @@ def report(result: dict) -> str:
             f"import + load(): {load['import_and_load_s']:.2f} s "
             f"(fresh process wall {load['process_wall_s']:.2f} s; target < 1 s)"
         )
+    if "stream" in result:
+        for n, row in result["stream"].items():
+            lines.append(
+                f"extract streaming {n} short JSONL records: peak RSS {row['peak_rss_mb']:.0f} MB, "
+                f"{row['records']} records, {row['seconds']:.0f} s"
+            )
     if "memory" in result:
         m = result["memory"]
         lines.append(
@@ -262,11 +317,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-batch", action="store_true", help="skip the n_process comparison")
     parser.add_argument("--no-load", action="store_true", help="skip the load-time measurement")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory measurement")
+    parser.add_argument(
+        "--stream",
+        type=int,
+        nargs="*",
+        metavar="N",
+        help="also run extract over JSONL inputs of N short records (e.g. 10000 100000)",
+    )
+    parser.add_argument("--only-stream", action="store_true", help="run only the --stream part")
     args = parser.parse_args(argv)
     rounds = args.rounds or (2 if args.quick else 5)
     memory_docs = args.memory_docs or (1_000 if args.quick else 10_000)
     sys.path.insert(0, str(ROOT))
 
+    if args.only_stream:
+        stream = measure_stream(args.stream or [10_000, 100_000])
+        print(json.dumps({"stream": stream}, indent=2))
+        return 0
     texts = load_texts(args.seed_repeats)
     result: dict = {"texts": len(texts), "seed_repeats": args.seed_repeats, "rounds": rounds}
     result["throughput"] = time_throughput(texts, rounds)
@@ -276,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
         result["load"] = time_load(3 if args.quick else 5)
     if not args.no_memory:
         result["memory"] = measure_memory(texts, memory_docs)
+    if args.stream:
+        result["stream"] = measure_stream(args.stream)
     print(json.dumps(result, indent=2) if args.json else report(result))
     return 0
 

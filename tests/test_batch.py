@@ -260,3 +260,52 @@ def test_killed_run_resumes_without_duplicates(tmp_path):
     ids = [r["id"] for r in read_records(out)]
     assert sorted(ids) == sorted(f"r{i}" for i in range(400))
     assert not part.exists()
+
+
+def test_messy_files_give_the_records_of_the_clean_text(tmp_path):
+    """CRLF, mojibake, cp1252, odd spaces: each file's record is that of the clean text."""
+    clean = SEEDS[0].read_text(encoding="utf-8")
+    assert "£" in clean
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a_clean.txt").write_text(clean, encoding="utf-8")
+    (inputs / "b_crlf.txt").write_bytes(clean.replace("\n", "\r\n").encode("utf-8"))
+    mojibake = clean.encode("utf-8").decode("cp1252", errors="replace")
+    (inputs / "c_mojibake.txt").write_text(mojibake, encoding="utf-8")
+    (inputs / "d_cp1252.txt").write_bytes(clean.encode("cp1252", errors="replace"))
+    (inputs / "e_nbsp.txt").write_text(clean.replace(" ", "\u00a0", 40), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    run_extract(str(inputs), "-o", str(out))
+    records = {r["id"]: r for r in read_records(out)}
+    reference = records["a_clean"]
+    assert "error" not in reference
+    for name in ("b_crlf", "c_mojibake", "d_cp1252", "e_nbsp"):
+        record = records[name]
+        assert "error" not in record, record
+        spans_index_text(record)
+        assert "Â" not in record["text"]
+        assert [r["amount"] for r in record["remedies"]] == [
+            r["amount"] for r in reference["remedies"]
+        ], name
+        assert record["metadata"] == reference["metadata"], name
+
+
+def test_html_page_keeps_its_list_structure(tmp_path):
+    lines = SEEDS[1].read_text(encoding="utf-8").split("\n\n")
+    body = "".join(f"<p>{line}</p>" for line in lines[:12])
+    items = "".join(f"<li>{line}</li>" for line in ("failed to assess", "delayed its reply"))
+    page = (
+        "<!DOCTYPE html><html><head><title>t</title><script>var x = 1;</script></head><body>"
+        f"<nav>Home | Decisions</nav>{body}<p>Mr X complains the Council:</p><ul>{items}</ul>"
+        "</body></html>"
+    )
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "page.html").write_text(page, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    run_extract(str(inputs), "-o", str(out))
+    (record,) = read_records(out)
+    assert "error" not in record
+    assert "<p>" not in record["text"] and "var x" not in record["text"]
+    assert "- failed to assess\n- delayed its reply" in record["text"]
+    spans_index_text(record)
