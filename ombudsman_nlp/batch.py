@@ -13,7 +13,11 @@ import json
 import multiprocessing
 import re
 import warnings
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
 from pathlib import Path
 
 from spacy.language import Language
@@ -136,13 +140,23 @@ def json_line(record: dict) -> str:
     return line
 
 
+def _work_batch(items: list[InputDoc]) -> list[str]:
+    return [_work(item) for item in items]
+
+
 def process_lines(
     items: Iterable[InputDoc],
     patterns: str | Path | None = None,
     n_process: int = 1,
     chunksize: int = 4,
 ) -> Iterator[str]:
-    """JSON lines for the inputs, in input order, streaming."""
+    """JSON lines for the inputs, in input order, streaming.
+
+    With ``n_process > 1`` the inputs go to spawned worker processes in batches of
+    ``chunksize``, with a bounded number of batches in flight, so neither the inputs nor
+    the results pile up in memory. If a worker dies (killed, out of memory), a
+    ``ChildProcessError`` says so instead of the run hanging; ``--resume`` continues it.
+    """
     patterns = str(patterns) if patterns is not None else None
     if n_process <= 1:
         _init_worker(patterns)
@@ -150,5 +164,32 @@ def process_lines(
             yield _work(item)
         return
     context = multiprocessing.get_context("spawn")
-    with context.Pool(n_process, initializer=_init_worker, initargs=(patterns,)) as pool:
-        yield from pool.imap(_work, items, chunksize=chunksize)
+    pool = ProcessPoolExecutor(
+        n_process, mp_context=context, initializer=_init_worker, initargs=(patterns,)
+    )
+    pending: deque[Future[list[str]]] = deque()
+    try:
+        for batch in _batches(items, chunksize):
+            pending.append(pool.submit(_work_batch, batch))
+            if len(pending) >= 4 * n_process:
+                yield from _result(pending.popleft())
+        while pending:
+            yield from _result(pending.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _batches(items: Iterable[InputDoc], size: int) -> Iterator[list[InputDoc]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, max(size, 1))):
+        yield batch
+
+
+def _result(future: Future[list[str]]) -> list[str]:
+    try:
+        return future.result()
+    except BrokenProcessPool as err:
+        raise ChildProcessError(
+            "a worker process died (killed or out of memory); the records written so far "
+            "are kept: run again with --resume"
+        ) from err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import pickle
 from pathlib import Path
 
@@ -106,3 +107,17 @@ def test_pipeline_and_docs_pickle(docs):
     assert again(TEXTS[0]).spans["sections"]
     doc = pickle.loads(pickle.dumps(docs[0]))
     assert doc._.decision.model_dump() == docs[0]._.decision.model_dump()
+
+
+def test_a_dead_worker_is_an_error_not_a_hang():
+    killer = InputDoc("kill", "x", "kill", extra={})
+    killer.__class__ = _Killer
+    with pytest.raises(ChildProcessError, match="--resume"):
+        list(process_lines([*items()[:2], killer, *items()[:20]], n_process=2, chunksize=1))
+
+
+class _Killer(InputDoc):
+    """An input whose unpickling in a worker ends that worker at once."""
+
+    def __reduce__(self):
+        return (os._exit, (3,))
