@@ -2,22 +2,41 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from spacy.tokens import Doc, Span
 
 from .extensions import doc_text
-from .labels import ACTIONS_KEY, REMEDIES_KEY, SPAN_GROUP_KEYS
+from .labels import ACTIONS_KEY, REMEDIES_KEY, SECTIONS_KEY, SPAN_GROUP_KEYS
 from .schema import Action, Decision, Metadata, Overall, Payment, SpanRecord
 
 
-def span_record(span: Span) -> SpanRecord:
+def span_record(span: Span, sections: SectionIndex | None = None) -> SpanRecord:
+    """The record of a span; ``sections`` (one per doc) saves looking the sections up again."""
+    start, end = span.start_char, span.end_char
     return SpanRecord(
-        start=span.start_char,
-        end=span.end_char,
+        start=start,
+        end=end,
         label=span.label_,
-        text=span.text,
+        text=doc_text(span.doc)[start:end],  # Span.text would rebuild it from the tokens
         id=span.id_ or None,
-        section=span._.section,
+        section=sections(start) if sections is not None else span._.section,
     )
+
+
+class SectionIndex:
+    """The section label at a character offset of one doc (what ``span._.section`` gives)."""
+
+    def __init__(self, doc: Doc) -> None:
+        group = doc.spans.get(SECTIONS_KEY, ())
+        self._sections = [(s.start_char, s.end_char, s.label_) for s in group]
+        self._starts = [start for start, _, _ in self._sections]
+
+    def __call__(self, char: int) -> str | None:
+        index = bisect_right(self._starts, char) - 1
+        if index < 0 or char >= self._sections[index][1]:
+            return None
+        return self._sections[index][2]
 
 
 def payments(spans: list[Span]) -> list[Payment]:
@@ -80,7 +99,9 @@ def without_overlaps(spans: list[SpanRecord]) -> list[SpanRecord]:
 
 def build_decision(doc: Doc, doc_id: str | None = None) -> Decision:
     """The ``Decision`` of a doc processed by the pipeline."""
-    spans = [span_record(s) for key in SPAN_GROUP_KEYS if key in doc.spans for s in doc.spans[key]]
+    sections = SectionIndex(doc)
+    groups = [doc.spans[key] for key in SPAN_GROUP_KEYS if key in doc.spans]
+    spans = [span_record(s, sections) for group in groups for s in group]
     spans = without_overlaps(spans)
     remedies = payments(list(doc.spans[REMEDIES_KEY])) if REMEDIES_KEY in doc.spans else []
     return Decision(
