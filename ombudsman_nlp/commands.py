@@ -9,26 +9,29 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import srsly
-
 from .batch import process_lines
 from .textio import InputDoc, iter_inputs
 
 
 def extract(args: argparse.Namespace) -> int:
-    """Write one record per input document; exit 1 when any document failed."""
+    """Write one record per input document; exit 1 when any document failed.
+
+    Records go to ``OUTPUT.part`` as they are made and the file is renamed to ``OUTPUT``
+    when the run ends, so ``OUTPUT`` is never half-written. ``--resume`` keeps the good
+    records of an interrupted (or finished) run, drops its error records and a line cut
+    off mid-write, and processes only the inputs whose ids it has no record for.
+    """
     items: Iterator[InputDoc] = iter_inputs(args.paths)
     to_stdout = args.output == "-"
-    done: set[str] = set()
     partial = Path(args.output + ".part") if not to_stdout else None
-    if args.resume and not to_stdout:
+    if partial is not None and args.resume:
         done = _finished_ids(Path(args.output), partial)
         items = (item for item in items if item.id not in done)
     elif partial is not None and partial.exists():
         partial.unlink()
     show = not args.no_progress and sys.stderr.isatty()
     failed = written = 0
-    out = sys.stdout if to_stdout else open(partial, "a", encoding="utf-8")  # noqa: SIM115
+    out = sys.stdout if partial is None else open(partial, "a", encoding="utf-8")  # noqa: SIM115
     try:
         lines = process_lines(items, args.patterns, args.n_process)
         if show:
@@ -39,12 +42,14 @@ def extract(args: argparse.Namespace) -> int:
             out.write(line + "\n")
             out.flush()
             written += 1
-            if '"error":' in line and "error" in json.loads(line):
+            error = _error_of(line)
+            if error is not None:
                 failed += 1
-                record = json.loads(line)
-                print(f"{record['source']}: {record['error']}", file=sys.stderr)
+                print(error, file=sys.stderr)
+        if partial is not None:
+            os.fsync(out.fileno())
     finally:
-        if not to_stdout:
+        if partial is not None:
             out.close()
     if partial is not None:
         os.replace(partial, args.output)
@@ -52,31 +57,57 @@ def extract(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _error_of(line: str) -> str | None:
+    """The reason of an error record, or None for a decision record."""
+    if '"error":' not in line:
+        return None
+    record = json.loads(line)
+    return record.get("error")
+
+
 def _finished_ids(output: Path, partial: Path) -> set[str]:
-    """Ids already written by an interrupted run; moves the output back to ``partial``."""
+    """Ids with a good record from an earlier run; leaves just those records in ``partial``.
+
+    A finished output is moved back to ``partial`` (the run appends to it); a line cut off
+    mid-write and error records are dropped (so failed inputs are retried). The rewrite
+    goes through a temporary file, so a kill at any moment loses no good record.
+    """
     if output.exists() and not partial.exists():
         os.replace(output, partial)
     if not partial.exists():
         return set()
-    data = partial.read_bytes()
-    complete = data[: data.rfind(b"\n") + 1]
-    if len(complete) != len(data):
-        partial.write_bytes(complete)  # drop a line cut off mid-write
-    ids = set()
-    for line in complete.decode("utf-8").splitlines():
-        if line.strip():
-            record = json.loads(line)
-            if "error" not in record:
-                ids.add(record["id"])
-    if ids or complete:
-        _rewrite_without_errors(partial)
+    ids: set[str] = set()
+    kept: list[bytes] = []
+    dropped = 0
+    with partial.open("rb") as lines:
+        for line in lines:
+            record = _good_record(line)
+            if record is None:
+                dropped += 1
+                continue
+            ids.add(str(record["id"]))
+            kept.append(line)
+    if dropped:
+        scratch = partial.with_name(partial.name + ".tmp")
+        with scratch.open("wb") as out:
+            out.writelines(kept)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(scratch, partial)
     return ids
 
 
-def _rewrite_without_errors(partial: Path) -> None:
-    """Drop error records so a resumed run retries those documents."""
-    records = [r for r in srsly.read_jsonl(partial) if "error" not in r]
-    srsly.write_jsonl(partial, records)
+def _good_record(line: bytes) -> dict | None:
+    """The record of a complete, good output line, else None."""
+    if not line.endswith(b"\n"):
+        return None  # cut off mid-write
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(record, dict) or "error" in record or "id" not in record:
+        return None
+    return record
 
 
 def evaluate(args: argparse.Namespace) -> int:

@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from spacy.tokens import Doc, Span
 
-from .labels import ACTIONS_KEY, REMEDIES_KEY, SPAN_GROUP_KEYS
+from .extensions import doc_text
+from .labels import ACTIONS_KEY, REMEDIES_KEY, SECTIONS_KEY, SPAN_GROUP_KEYS
 from .schema import Action, Decision, Metadata, Overall, Payment, SpanRecord
 
 
-def span_record(span: Span) -> SpanRecord:
+def span_record(span: Span, sections: SectionIndex | None = None) -> SpanRecord:
+    """The record of a span; ``sections`` (one per doc) saves looking the sections up again."""
+    start, end = span.start_char, span.end_char
     return SpanRecord(
-        start=span.start_char,
-        end=span.end_char,
+        start=start,
+        end=end,
         label=span.label_,
-        text=span.text,
+        text=doc_text(span.doc)[start:end],  # Span.text would rebuild it from the tokens
         id=span.id_ or None,
-        section=span._.section,
+        section=sections(start) if sections is not None else span._.section,
     )
+
+
+class SectionIndex:
+    """The section label at a character offset of one doc (what ``span._.section`` gives)."""
+
+    def __init__(self, doc: Doc) -> None:
+        group = doc.spans.get(SECTIONS_KEY, ())
+        self._sections = [(s.start_char, s.end_char, s.label_) for s in group]
+        self._starts = [start for start, _, _ in self._sections]
+
+    def __call__(self, char: int) -> str | None:
+        index = bisect_right(self._starts, char) - 1
+        if index < 0 or char >= self._sections[index][1]:
+            return None
+        return self._sections[index][2]
 
 
 def payments(spans: list[Span]) -> list[Payment]:
@@ -88,14 +108,29 @@ def actions(spans: list[Span]) -> list[Action]:
     ]
 
 
+def without_overlaps(spans: list[SpanRecord]) -> list[SpanRecord]:
+    """The spans, minus empty ones and any that overlaps an earlier (or longer) span of the
+    same label: the gold format allows neither, whatever the components produce."""
+    kept: list[SpanRecord] = []
+    ends: dict[str, int] = {}
+    for span in sorted(spans, key=lambda s: (s.start, -s.end, s.label)):
+        if span.end > span.start and span.start >= ends.get(span.label, 0):
+            kept.append(span)
+            ends[span.label] = span.end
+    kept.sort(key=lambda s: (s.start, s.end, s.label))
+    return kept
+
+
 def build_decision(doc: Doc, doc_id: str | None = None) -> Decision:
     """The ``Decision`` of a doc processed by the pipeline."""
-    spans = [span_record(s) for key in SPAN_GROUP_KEYS if key in doc.spans for s in doc.spans[key]]
-    spans.sort(key=lambda s: (s.start, s.end, s.label))
+    sections = SectionIndex(doc)
+    groups = [doc.spans[key] for key in SPAN_GROUP_KEYS if key in doc.spans]
+    spans = [span_record(s, sections) for group in groups for s in group]
+    spans = without_overlaps(spans)
     remedies = payments(list(doc.spans[REMEDIES_KEY])) if REMEDIES_KEY in doc.spans else []
     return Decision(
         id=doc_id or doc._.doc_id,
-        text=doc.text,
+        text=doc_text(doc),
         metadata=Metadata(**(doc._.metadata or {})),
         spans=spans,
         remedies=remedies,

@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from weakref import WeakKeyDictionary
 
 from spacy.tokens import Doc, Span
 
 from . import labels
+
+# Texts of live docs, by doc: a weak mapping, so nothing outlives its doc or is serialised.
+_TEXTS: WeakKeyDictionary[Doc, str] = WeakKeyDictionary()
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed at most once per doc.
+
+    ``Doc.text`` joins the text of every token on each access (about a third of the
+    tokenizer's time on a decision); the components read it several times per document.
+    """
+    text = _TEXTS.get(doc)
+    if text is None:
+        text = _TEXTS[doc] = doc.text
+    return text
+
+
+def remember_text(doc: Doc, text: str) -> None:
+    """Record the text a doc was made from (spaCy's tokenizer keeps it exactly)."""
+    _TEXTS[doc] = text
 
 
 def _group(doc: Doc, key: str) -> list[Span]:
@@ -51,7 +72,7 @@ def get_span_section(span: Span) -> str | None:
 
 def section_at(doc: Doc, char: int) -> str | None:
     """Label of the section holding character offset ``char``, or None."""
-    sections = doc.spans[labels.SECTIONS_KEY] if labels.SECTIONS_KEY in doc.spans else ()
+    sections = doc.spans.get(labels.SECTIONS_KEY, ())
     if not sections:
         return None
     starts = [s.start_char for s in sections]

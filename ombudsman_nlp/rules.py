@@ -1,9 +1,10 @@
 """The matching engine every rule-based component shares.
 
-Phrase patterns run through one ``PhraseMatcher`` over the whole document: its cost does not
-grow with the number of phrases. Token patterns run through a ``Matcher``, whose cost grows with
-every pattern at every token, so they only run on the sentences that hold one of their anchor
-words (a required literal token of the pattern), found by a second ``PhraseMatcher``.
+Phrase patterns run through one ``PhraseMatcher`` over the document (or the stretches of it
+the caller names): its cost does not grow with the number of phrases. Token patterns run
+through a ``Matcher``, whose cost grows with every pattern at every token, so they only run
+on the sentences that hold one of their anchor words (a required literal token of the
+pattern), found by a second ``PhraseMatcher``.
 """
 
 from __future__ import annotations
@@ -79,27 +80,49 @@ class RuleMatcher:
         self._has_tokens = len(self._tokens) > 0
 
     def __call__(self, doc: Doc, sentences: Sequence[Span] | None = None) -> list[Hit]:
-        """All hits in the doc, sorted by position. ``sentences`` scopes the token patterns."""
-        hits = [Hit(self._by_key[k], s, e) for k, s, e in self._phrases(doc)]
+        """All hits in the doc, sorted by position.
+
+        ``sentences`` scopes the matching: only hits starting and ending inside the
+        stretches of text they cover are returned (None: the whole doc).
+        """
+        runs = _runs(doc, sentences)
+        hits = [Hit(self._by_key[k], s, e) for run in runs for k, s, e in self._phrases(run)]
         if self._has_tokens:
-            for span in self._token_scopes(doc, sentences):
+            for span in self._token_scopes(doc, sentences, runs):
                 for key, start, end in self._tokens(span):
                     hits.append(Hit(self._by_key[key], span.start + start, span.start + end))
         hits.sort(key=lambda h: (h.start, -h.end, h.pattern.id))
         return hits
 
-    def _token_scopes(self, doc: Doc, sentences: Sequence[Span] | None) -> list[Span]:
+    def _token_scopes(
+        self, doc: Doc, sentences: Sequence[Span] | None, runs: list[Doc | Span]
+    ) -> list[Span]:
         if sentences is None:
             sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
         if self._unanchored:
             return list(sentences)
-        anchors = self._anchors(doc)
+        anchors = [start for run in runs for _, start, _ in self._anchors(run)]
         if not anchors:
             return []
         starts = [s.start for s in sentences]
         chosen: dict[int, Span] = {}
-        for _, start, _ in anchors:
+        for start in anchors:
             index = bisect_right(starts, start) - 1
             if index >= 0 and start < sentences[index].end:
                 chosen.setdefault(index, sentences[index])
         return [chosen[i] for i in sorted(chosen)]
+
+
+def _runs(doc: Doc, sentences: Sequence[Span] | None) -> list[Doc | Span]:
+    """The stretches of the doc the sentences cover: adjacent sentences joined into one."""
+    if sentences is None:
+        return [doc]
+    bounds: list[list[int]] = []
+    for sentence in sorted(sentences, key=lambda s: s.start):
+        if bounds and sentence.start <= bounds[-1][1]:
+            bounds[-1][1] = max(bounds[-1][1], sentence.end)
+        else:
+            bounds.append([sentence.start, sentence.end])
+    if len(bounds) == 1 and bounds[0] == [0, len(doc)]:
+        return [doc]
+    return [doc[start:end] for start, end in bounds]

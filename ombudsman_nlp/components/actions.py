@@ -88,7 +88,7 @@ class ActionsTagger(PatternComponent):
         return doc
 
     def _actions(self, doc: Doc) -> list[Span]:
-        hits = self._matcher(doc, ())
+        hits = self._matcher(doc)
         sections = list(doc.spans[SECTIONS_KEY]) if SECTIONS_KEY in doc.spans else []
         wanted = (CONTEXT, PAST, *ACTION_KINDS)
         if not any(h.pattern.label in wanted for h in hits) and not any(

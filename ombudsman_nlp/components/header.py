@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .. import extensions
+from ..extensions import doc_text
 from ..labels import SECTIONS_KEY
 
 _HEADER_LABELS = ("header", "furniture")
@@ -108,7 +109,7 @@ class HeaderParser:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # Doc.text rebuilds the string on every access: read it once
+        text = doc_text(doc)
         meta = parse_header(text[: header_end(doc, len(text))])
         if not any(meta.values()):
             meta = parse_header(text)

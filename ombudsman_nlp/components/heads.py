@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..extensions import doc_text
 from ..labels import COMPLAINT_HEAD, HEADS_KEY, SECTIONS_KEY
 from ..rules import Hit, RuleMatcher
 from ..segment import Line, iter_lines, line_indent, marker_kind
@@ -98,7 +99,7 @@ class HeadsTagger(PatternComponent):
         fallback = [s for s in sections if s.label_ in FALLBACK_SECTIONS]
         if not complaint and not fallback:
             return []
-        text = doc.text
+        text = doc_text(doc)
         heads = self._scopes_heads(doc, text, complaint) if complaint else []
         if not heads:
             heads = self._scopes_heads(doc, text, fallback)

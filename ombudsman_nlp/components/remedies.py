@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..extensions import doc_text
 from ..labels import REMEDIES_KEY, REMEDY_PAYMENT, SECTIONS_KEY
 from ..money import Money, find_money
 from ..rules import Hit, RuleMatcher
@@ -114,7 +115,7 @@ class RemediesTagger(PatternComponent):
 
     # -- finding the payments -------------------------------------------------------------
     def _payments(self, doc: Doc) -> list[Span]:
-        text = doc.text  # built from the tokens on every access: read it once
+        text = doc_text(doc)
         amounts = [m for m in find_money(text) if m.amount is not None]
         if not amounts:
             return []

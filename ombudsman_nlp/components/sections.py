@@ -9,6 +9,7 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..extensions import doc_text
 from ..labels import SECTIONS_KEY
 from ..patterns import Pattern
 from ..segment import iter_lines, split_sentences
@@ -89,7 +90,7 @@ class Sectionizer(PatternComponent):
         return None
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         if not len(doc):
             doc.spans[SECTIONS_KEY] = []
             return doc

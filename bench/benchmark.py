@@ -1,0 +1,382 @@
+"""Speed and memory benchmark of the ombudsman_nlp pipeline.
+
+Times, in one run on the same texts (the seed decisions repeated, plus the dev excerpts):
+
+- the full pipeline (``nlp(text)``), and the pipeline plus building the output record;
+- a bare ``spacy.blank("en")`` tokenizer;
+- each pipe on its own (per-component breakdown);
+- ``extract``'s batch path with ``n_process=1`` and ``n_process=2``;
+- import-plus-load time in a fresh interpreter;
+- peak memory (RSS) of a run over many decisions, in a fresh interpreter.
+
+Timings interleave the contenders and keep each one's best round, so a busy machine
+disturbs the ratio less. Run from the repository root::
+
+    python bench/benchmark.py            # everything
+    python bench/benchmark.py --json     # machine-readable
+    python bench/benchmark.py --quick    # fewer rounds, smaller memory run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "training" / "seeds"
+DEV = ROOT / "training" / "dev.jsonl"
+
+
+def load_texts(seed_repeats: int) -> list[str]:
+    """The seed decisions repeated ``seed_repeats`` times, then the dev excerpts."""
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    dev = []
+    if DEV.exists():
+        with DEV.open(encoding="utf-8") as lines:
+            dev = [json.loads(line)["text"] for line in lines if line.strip()]
+    return seeds * seed_repeats + dev
+
+
+def best_of(rounds: int, contenders: dict[str, Callable[[], None]]) -> dict[str, float]:
+    """Best wall time of each contender over ``rounds`` interleaved rounds."""
+    best = dict.fromkeys(contenders, float("inf"))
+    for _ in range(rounds):
+        for name, run in contenders.items():
+            start = time.perf_counter()
+            run()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
+
+
+def time_throughput(texts: list[str], rounds: int) -> dict:
+    """Decisions per second of the tokenizer, the pipeline and the pipeline plus records."""
+    import spacy
+
+    import ombudsman_nlp
+    from ombudsman_nlp.decision import build_decision
+
+    blank = spacy.blank("en")
+    nlp = ombudsman_nlp.load()
+    for text in texts[:20]:  # warm both tokenizer caches the same way
+        blank(text)
+        nlp(text)
+
+    def tokenizer() -> None:
+        for text in texts:
+            blank(text)
+
+    def pipeline() -> None:
+        for text in texts:
+            nlp(text)
+
+    def records() -> None:
+        for text in texts:
+            json.dumps(build_decision(nlp(text), "x").to_record(), ensure_ascii=False)
+
+    best = best_of(rounds, {"tokenizer": tokenizer, "pipeline": pipeline, "records": records})
+    n = len(texts)
+    result = {name: {"seconds": secs, "docs_per_s": n / secs} for name, secs in best.items()}
+    result["ratio"] = best["tokenizer"] / best["pipeline"]
+    result["ratio_with_records"] = best["tokenizer"] / best["records"]
+    result["components"] = time_components(nlp, texts, rounds)
+    return result
+
+
+def time_components(nlp, texts: list[str], rounds: int) -> dict[str, dict]:
+    """Seconds each pipe takes over all texts (best round), and its share of the total."""
+    from ombudsman_nlp.decision import build_decision
+
+    names = ["tokenizer", *nlp.pipe_names, "build_decision"]
+    best = dict.fromkeys(names, float("inf"))
+    for _ in range(rounds):
+        spent = dict.fromkeys(names, 0.0)
+        for text in texts:
+            start = time.perf_counter()
+            doc = nlp.make_doc(text)
+            now = time.perf_counter()
+            spent["tokenizer"] += now - start
+            for name, proc in nlp.pipeline:
+                start = now
+                doc = proc(doc)
+                now = time.perf_counter()
+                spent[name] += now - start
+            build_decision(doc, "x").to_record()
+            spent["build_decision"] += time.perf_counter() - now
+        for name in names:
+            best[name] = min(best[name], spent[name])
+    total = sum(best.values())
+    return {name: {"seconds": best[name], "share": best[name] / total} for name in names}
+
+
+def time_batch(texts: list[str], n_processes: list[int]) -> dict:
+    """Wall time of ``batch.process_lines`` (the ``extract`` path) per worker count."""
+    from ombudsman_nlp.batch import process_lines
+    from ombudsman_nlp.textio import InputDoc
+
+    items = [InputDoc(id=str(i), text=t, source=f"bench:{i}") for i, t in enumerate(texts)]
+    result = {}
+    outputs = {}
+    for n in n_processes:
+        start = time.perf_counter()
+        lines = list(process_lines(items, n_process=n))
+        seconds = time.perf_counter() - start
+        outputs[n] = lines
+        result[str(n)] = {"seconds": seconds, "docs_per_s": len(items) / seconds}
+    first = outputs[n_processes[0]]
+    result["identical"] = all(lines == first for lines in outputs.values())
+    return result
+
+
+_LOAD_SNIPPET = """
+import time
+start = time.perf_counter()
+import ombudsman_nlp
+ombudsman_nlp.load()
+print(time.perf_counter() - start)
+"""
+# spaCy's own floor: importing it and building a blank English pipeline.
+_SPACY_SNIPPET = """
+import time
+start = time.perf_counter()
+import spacy
+imported = time.perf_counter()
+spacy.blank("en")
+print(imported - start, time.perf_counter() - imported)
+"""
+
+
+def time_load(repeats: int) -> dict:
+    """Import-plus-load time in fresh interpreters: in-process seconds and process wall time."""
+    inner, wall = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-c", _LOAD_SNIPPET],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=_env(),
+        )
+        wall.append(time.perf_counter() - start)
+        inner.append(float(out.stdout.strip().splitlines()[-1]))
+    spacy_import, spacy_blank = [], []
+    for _ in range(repeats):
+        out = subprocess.run(
+            [sys.executable, "-c", _SPACY_SNIPPET], capture_output=True, text=True, check=True
+        )
+        first, second = out.stdout.split()
+        spacy_import.append(float(first))
+        spacy_blank.append(float(second))
+    return {
+        "import_and_load_s": min(inner),
+        "process_wall_s": min(wall),
+        "runs": inner,
+        "import_spacy_s": min(spacy_import),
+        "spacy_blank_en_s": min(spacy_blank),
+    }
+
+
+_MEMORY_SNIPPET = """
+import json, resource, sys
+from ombudsman_nlp.batch import process_lines
+from ombudsman_nlp.textio import InputDoc
+
+texts = json.load(open(sys.argv[1], encoding="utf-8"))
+n = int(sys.argv[2])
+items = (InputDoc(id=str(i), text=texts[i % len(texts)], source="bench") for i in range(n))
+marks = {}
+for i, line in enumerate(process_lines(items), 1):  # the path extract takes
+    if i in (n // 10, n):
+        marks[i] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps(marks))
+"""
+
+
+def measure_memory(texts: list[str], n_docs: int) -> dict:
+    """Peak RSS (MB) of a fresh process running ``n_docs`` decisions through ``process_lines``."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
+        json.dump(texts, f)
+        path = f.name
+    try:
+        start = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-c", _MEMORY_SNIPPET, path, str(n_docs)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=_env(),
+        )
+        seconds = time.perf_counter() - start
+    finally:
+        os.unlink(path)
+    marks = {int(k): v / 1024 for k, v in json.loads(out.stdout.strip().splitlines()[-1]).items()}
+    return {
+        "docs": n_docs,
+        "peak_rss_mb": marks[n_docs],
+        "peak_rss_mb_at_tenth": marks[max(n_docs // 10, 1)],
+        "seconds": seconds,
+    }
+
+
+_RSS_WRAPPER = """
+import resource, sys
+from ombudsman_nlp import cli
+code = cli.main(sys.argv[1:])
+print("MAXRSS_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def write_short_records(path: Path, n: int) -> None:
+    """``n`` short JSONL decisions, each with words no other record has (new strings)."""
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            seed = seeds[i % len(seeds)]
+            start = (i * 997) % max(len(seed) - 600, 1)
+            text = (
+                f"Council{i} ({i % 100:02d} {i % 1000:03d} {i % 997:03d})\n\n"
+                f"Mr Z{i} complains that Ward{i} failed to act.\n\n"
+                f"{seed[start : start + 500]}\n\nThe Council should pay Mr Z{i} £{i % 900 + 100}."
+            )
+            out.write(json.dumps({"id": f"r{i}", "text": text}) + "\n")
+
+
+def measure_stream(sizes: list[int], n_process: int = 1) -> dict:
+    """Peak RSS (MB) and wall time of ``extract`` over JSONL inputs of each size."""
+    result = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for n in sizes:
+            inputs = Path(folder, f"in{n}.jsonl")
+            write_short_records(inputs, n)
+            output = Path(folder, f"out{n}.jsonl")
+            command = [sys.executable, "-c", _RSS_WRAPPER, "extract", str(inputs), "-o"]
+            command += [str(output), "--no-progress", "--n-process", str(n_process)]
+            start = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, text=True, env=_env())
+            seconds = time.perf_counter() - start
+            rss = [ln for ln in done.stderr.splitlines() if ln.startswith("MAXRSS_KB")]
+            with output.open(encoding="utf-8") as lines:
+                records = sum(1 for _ in lines)
+            result[str(n)] = {
+                "records": records,
+                "exit_code": done.returncode,
+                "peak_rss_mb": int(rss[-1].split()[1]) / 1024 if rss else None,
+                "seconds": seconds,
+            }
+    return result
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def report(result: dict) -> str:
+    t = result["throughput"]
+    lines = [
+        f"texts: {result['texts']} ({result['seed_repeats']} x seeds + dev excerpts), "
+        f"best of {result['rounds']} rounds",
+        f"bare tokenizer   {t['tokenizer']['docs_per_s']:8.1f} decisions/s",
+        f"full pipeline    {t['pipeline']['docs_per_s']:8.1f} decisions/s   "
+        f"ratio {t['ratio']:.2f} (target >= 0.33)",
+        f"pipeline+record  {t['records']['docs_per_s']:8.1f} decisions/s   "
+        f"ratio {t['ratio_with_records']:.2f}",
+        "",
+        "per component (seconds over all texts, share of the total):",
+    ]
+    for name, row in t["components"].items():
+        lines.append(f"  {name:22s} {row['seconds']:7.3f} s  {100 * row['share']:5.1f} %")
+    if "batch" in result:
+        lines.append("")
+        b = result["batch"]
+        for key, row in b.items():
+            if key != "identical":
+                lines.append(
+                    f"extract n_process={key}: {row['docs_per_s']:7.1f} decisions/s "
+                    f"({row['seconds']:.1f} s, start-up included)"
+                )
+        lines.append(f"  outputs byte-identical: {b['identical']}")
+    if "load" in result:
+        load = result["load"]
+        lines.append("")
+        lines.append(
+            f"import + load(): {load['import_and_load_s']:.2f} s "
+            f"(fresh process wall {load['process_wall_s']:.2f} s; target < 1 s)"
+        )
+        lines.append(
+            f"  of which spaCy alone: import spacy {load['import_spacy_s']:.2f} s, "
+            f"spacy.blank('en') {load['spacy_blank_en_s']:.2f} s"
+        )
+    if "stream" in result:
+        for n, row in result["stream"].items():
+            lines.append(
+                f"extract streaming {n} short JSONL records: peak RSS {row['peak_rss_mb']:.0f} MB, "
+                f"{row['records']} records, {row['seconds']:.0f} s"
+            )
+    if "memory" in result:
+        m = result["memory"]
+        lines.append(
+            f"peak RSS over {m['docs']} decisions: {m['peak_rss_mb']:.0f} MB "
+            f"(at {m['docs'] // 10}: {m['peak_rss_mb_at_tenth']:.0f} MB; target < 300 MB)"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer rounds, 1,000-decision memory run"
+    )
+    parser.add_argument("--seed-repeats", type=int, default=40, help="copies of the seed decisions")
+    parser.add_argument("--rounds", type=int, default=None, help="interleaved timing rounds")
+    parser.add_argument("--memory-docs", type=int, default=None, help="decisions in the memory run")
+    parser.add_argument(
+        "--batch-copies", type=int, default=3, help="copies of the texts for the n_process run"
+    )
+    parser.add_argument("--no-batch", action="store_true", help="skip the n_process comparison")
+    parser.add_argument("--no-load", action="store_true", help="skip the load-time measurement")
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory measurement")
+    parser.add_argument(
+        "--stream",
+        type=int,
+        nargs="*",
+        metavar="N",
+        help="also run extract over JSONL inputs of N short records (e.g. 10000 100000)",
+    )
+    parser.add_argument("--only-stream", action="store_true", help="run only the --stream part")
+    args = parser.parse_args(argv)
+    rounds = args.rounds or (2 if args.quick else 5)
+    memory_docs = args.memory_docs or (1_000 if args.quick else 10_000)
+    sys.path.insert(0, str(ROOT))
+
+    if args.only_stream:
+        stream = measure_stream(args.stream or [10_000, 100_000])
+        print(json.dumps({"stream": stream}, indent=2))
+        return 0
+    texts = load_texts(args.seed_repeats)
+    result: dict = {"texts": len(texts), "seed_repeats": args.seed_repeats, "rounds": rounds}
+    result["throughput"] = time_throughput(texts, rounds)
+    if not args.no_batch:
+        result["batch"] = time_batch(texts * args.batch_copies, [1, 2])
+    if not args.no_load:
+        result["load"] = time_load(3 if args.quick else 5)
+    if not args.no_memory:
+        result["memory"] = measure_memory(texts, memory_docs)
+    if args.stream:
+        result["stream"] = measure_stream(args.stream)
+    print(json.dumps(result, indent=2) if args.json else report(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
