@@ -1,7 +1,9 @@
 """The matching engine every rule-based component shares.
 
 Phrase patterns run through one ``PhraseMatcher`` over the document (or the stretches of it
-the caller names): its cost does not grow with the number of phrases. Token patterns run
+the caller names): its cost does not grow with the number of phrases. Token patterns made only
+of lower-case literals, ``IN`` sets and optional tokens are phrases in disguise: they are
+expanded into the word sequences they match and run there too. Token patterns run
 through a ``Matcher``, whose cost grows with every pattern at every token, so they only run
 on the sentences that hold one of their anchor words (a required literal token of the
 pattern), found by a second ``PhraseMatcher``.
@@ -21,6 +23,7 @@ from .patterns import Pattern
 
 _LITERAL_KEYS = ("LOWER", "ORTH", "NORM", "TEXT")
 _APOSTROPHES = ("'", "\u2019")
+MAX_EXPANSION = 2000  # word sequences a token pattern may stand for and still run as phrases
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,33 @@ def anchor_words(pattern: list[dict]) -> list[str] | None:
     return None
 
 
+def expand_to_phrases(pattern: list[dict], limit: int = MAX_EXPANSION) -> list[list[str]] | None:
+    """The word sequences a token pattern matches, when it is a phrase in disguise.
+
+    A pattern qualifies when every token is a lower-case literal (``LOWER`` string or ``IN``
+    list) that is required or optional (``"OP": "?"``), and the sequences number at most
+    ``limit``. Such patterns then run in the ``PhraseMatcher`` and cost nothing per rule.
+    """
+    sequences: list[list[str]] = [[]]
+    for token in pattern:
+        if set(token) - {"LOWER", "OP"} or token.get("OP") not in (None, "?"):
+            return None
+        value = token.get("LOWER")
+        if isinstance(value, str):
+            words = [value.lower()]
+        elif isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
+            words = [str(v).lower() for v in value["IN"]]
+        else:
+            return None
+        options: list[list[str]] = [[w] for w in words]
+        if token.get("OP") == "?":
+            options.append([])
+        sequences = [seq + option for seq in sequences for option in options]
+        if len(sequences) > limit:
+            return None
+    return [seq for seq in sequences if seq]
+
+
 def _phrase_variants(phrase: str) -> set[str]:
     """The phrase with straight and curly apostrophes, lower-cased."""
     phrase = phrase.lower()
@@ -67,9 +97,12 @@ class RuleMatcher:
         for pattern in self.patterns:
             key = vocab.strings.add(pattern.id)
             self._by_key[key] = pattern
+            sequences = None if pattern.is_phrase else expand_to_phrases(pattern.pattern)
             if pattern.is_phrase:
                 docs = [tokenizer(v) for v in sorted(_phrase_variants(pattern.pattern))]
                 self._phrases.add(pattern.id, docs)
+            elif sequences is not None:
+                self._phrases.add(pattern.id, [Doc(vocab, words=words) for words in sequences])
             else:
                 self._tokens.add(pattern.id, [pattern.pattern])
                 words = anchor_words(pattern.pattern)
