@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SpanLabel = Literal[
     "COMPLAINT_HEAD",
@@ -83,6 +83,14 @@ class Decision(_Record):
     overall: Overall = Field(default_factory=Overall)
     actions: list[Action] = Field(default_factory=list)
     total_paid: float = 0.0
+
+    @field_validator("actions", mode="before")
+    @classmethod
+    def _kinds_as_actions(cls, value: object) -> object:
+        """Gold records list action kinds as plain strings: read them as actions."""
+        if isinstance(value, list):
+            return [{"kind": v} if isinstance(v, str) else v for v in value]
+        return value
 
     def to_record(self) -> dict:
         """The JSON-ready record (gold shape, with the library's extra keys)."""

@@ -15,15 +15,9 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-LABELS: tuple[str, ...] = (
-    "COMPLAINT_HEAD",
-    "FAULT",
-    "NO_FAULT",
-    "INJUSTICE",
-    "NO_INJUSTICE",
-    "CLAIMED_INJUSTICE",
-    "REMEDY_PAYMENT",
-)
+from .labels import SPAN_LABELS
+
+LABELS: tuple[str, ...] = SPAN_LABELS
 METADATA_FIELDS: tuple[str, ...] = (
     "organisation",
     "reference",
