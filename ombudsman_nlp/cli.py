@@ -18,7 +18,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     extract = sub.add_parser("extract", help="tag decisions and write one JSON record per decision")
-    extract.add_argument("paths", nargs="+", help=".txt/.html files, folders of them, or JSONL with id and text")
+    extract.add_argument(
+        "paths", nargs="+", help=".txt/.html files, folders of them, or JSONL with id and text"
+    )
     extract.add_argument("-o", "--output", required=True, help="output JSONL file ('-' for stdout)")
     extract.add_argument("--n-process", type=int, default=1, help="worker processes (default 1)")
     extract.add_argument("--patterns", help="folder of pattern files replacing the bundled ones")
@@ -27,13 +29,18 @@ def build_parser() -> argparse.ArgumentParser:
     extract.set_defaults(handler=commands.extract)
 
     evaluate = sub.add_parser("evaluate", help="score the pipeline on labelled decisions")
-    evaluate.add_argument("gold", nargs="+", help="labelled files (gold JSONL, Prodigy, doccano, DocBin)")
+    evaluate.add_argument(
+        "gold", nargs="+", help="labelled files (gold JSONL, Prodigy, doccano, DocBin)"
+    )
     evaluate.add_argument("--patterns", help="folder of pattern files replacing the bundled ones")
     evaluate.add_argument("--json", action="store_true", help="machine-readable output")
     evaluate.add_argument(
-        "--predictions", help="score this JSONL of extracted records instead of running the pipeline"
+        "--predictions",
+        help="score this JSONL of extracted records instead of running the pipeline",
     )
-    evaluate.add_argument("--patterns-report", action="store_true", help="per-pattern statistics and missed spans")
+    evaluate.add_argument(
+        "--patterns-report", action="store_true", help="per-pattern statistics and missed spans"
+    )
     evaluate.set_defaults(handler=commands.evaluate)
 
     render = sub.add_parser("render", help="write decisions as a standalone HTML page")

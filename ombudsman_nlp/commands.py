@@ -165,6 +165,7 @@ def render(args: argparse.Namespace) -> int:
         print(f"{len(items)} decisions rendered to {args.output}", file=sys.stderr)
     return 1 if failed else 0
 
+
 def tune(args: argparse.Namespace) -> int:
     """Tune the patterns on labelled files; write the pattern folder and the reports."""
     from .tune import load_settings, tune_files

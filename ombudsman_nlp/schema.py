@@ -15,7 +15,9 @@ SpanLabel = Literal[
     "CLAIMED_INJUSTICE",
     "REMEDY_PAYMENT",
 ]
-Purpose = Literal["distress", "time_and_trouble", "financial_loss", "loss_of_service", "symbolic", "other"]
+Purpose = Literal[
+    "distress", "time_and_trouble", "financial_loss", "loss_of_service", "symbolic", "other"
+]
 ActionKind = Literal["apology", "service_improvement", "reconsider", "provide_service", "other"]
 FaultOutcome = Literal["fault", "no_fault", "not_investigated"]
 InjusticeOutcome = Literal["injustice", "no_injustice"]

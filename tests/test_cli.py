@@ -36,11 +36,23 @@ def test_evaluate_scores_given_predictions_as_worked_out_by_hand():
 
 
 def test_evaluate_prints_the_table_per_label():
-    out = run("evaluate", str(DATA / "handmade_gold.jsonl"), "--predictions",
-              str(DATA / "handmade_pred.jsonl"))
+    out = run(
+        "evaluate",
+        str(DATA / "handmade_gold.jsonl"),
+        "--predictions",
+        str(DATA / "handmade_pred.jsonl"),
+    )
     lines = out.stdout.splitlines()
-    for label in ("COMPLAINT_HEAD", "FAULT", "NO_FAULT", "INJUSTICE", "NO_INJUSTICE",
-                  "CLAIMED_INJUSTICE", "REMEDY_PAYMENT", "micro"):
+    for label in (
+        "COMPLAINT_HEAD",
+        "FAULT",
+        "NO_FAULT",
+        "INJUSTICE",
+        "NO_INJUSTICE",
+        "CLAIMED_INJUSTICE",
+        "REMEDY_PAYMENT",
+        "micro",
+    ):
         assert any(line.startswith(label) for line in lines), label
     assert any("purpose accuracy" in line for line in lines)
     assert any(line.strip().startswith("decision_date") for line in lines)
@@ -52,7 +64,10 @@ def test_evaluate_runs_the_pipeline_on_the_seeds(tmp_path):
     scores = json.loads(out.stdout)["scores"]
     assert scores["documents"] == 5
     assert scores["metadata"]["reference"] == {
-        "accuracy": 1.0, "n": 5, "correct": 5, "predicted_where_gold_null": 0
+        "accuracy": 1.0,
+        "n": 5,
+        "correct": 5,
+        "predicted_where_gold_null": 0,
     }
     assert scores["remedies"]["fp"] == 0
 

@@ -70,4 +70,6 @@ def test_load_with_patterns_replaces_one_component(tmp_path):
     assert [p.id for p in nlp.get_pipe("findings").patterns] == ["only.rule"]
     assert len(nlp.get_pipe("heads").patterns) > 1
     doc = nlp("Summary: This is fault. The zebra was blue.")
-    assert [(s.text, s.id_) for s in doc.spans["findings"]] == [("The zebra was blue.", "only.rule")]
+    assert [(s.text, s.id_) for s in doc.spans["findings"]] == [
+        ("The zebra was blue.", "only.rule")
+    ]

@@ -56,7 +56,9 @@ def test_seed_000_one_payment_two_mentions_not_the_claim(nlp, seed_text):
     for span in mentions:
         assert (span._.amount, span._.payee) == (4724.0, "Mr X")
     remedies = doc._.decision.remedies
-    assert [(p.amount, p.payee, p.purpose) for p in remedies] == [(4724.0, "Mr X", "financial_loss")]
+    assert [(p.amount, p.payee, p.purpose) for p in remedies] == [
+        (4724.0, "Mr X", "financial_loss")
+    ]
     assert sorted(remedies[0].mentions) == sorted((s.start_char, s.end_char) for s in mentions)
 
 
