@@ -260,6 +260,7 @@ class FindingsTagger(PatternComponent):
                 continue
             if self._allowed(item.hit, label, section):
                 resolved.append((label, item))
+        resolved = self._drop_complained_of(sentence, resolved, mods)
         if not resolved:
             return [], purposes
         labels = {lb for lb, _ in resolved}
@@ -284,6 +285,50 @@ class FindingsTagger(PatternComponent):
                 Span(doc, extent.start, extent.end, label=label, span_id=item.hit.pattern.id)
             )
         return spans, purposes
+
+    @staticmethod
+    def _drop_complained_of(
+        sentence: Span, resolved: list[tuple[str, Modified]], mods: list[Hit]
+    ) -> list[tuple[str, Modified]]:
+        """Claims without the harm words that belong to a complained-of act.
+
+        In "complains the Council failed to consider the impact on her health" the harm word
+        lies inside the complaint head: it names what the organisation did, not what it
+        caused. A consequence clause inside the head ("..., causing her distress") is a claim.
+        """
+        doc = sentence.doc
+        if HEADS_KEY not in doc.spans or not any(lb == CLAIMED_INJUSTICE for lb, _ in resolved):
+            return resolved
+        heads = [
+            h for h in doc.spans[HEADS_KEY] if h.start < sentence.end and sentence.start < h.end
+        ]
+        if not heads:
+            return resolved
+        pseudo = [m for m in mods if m.pattern.label == PSEUDO]
+        # A consequence that leads into the harm word: a clause marker, or a frame before it.
+        leads = [
+            (m.start, m.end)
+            for m in mods
+            if m.pattern.label in (CLAUSE, FRAME)
+            and (m.pattern.label == CLAUSE or (m.pattern.direction or "forward") != "backward")
+            and not any(
+                p.start < m.end and m.start < p.end and not (m.start <= p.start and p.end <= m.end)
+                for p in pseudo
+            )
+        ]
+        kept = []
+        for label, item in resolved:
+            start = item.hit.start
+            inside = [h for h in heads if h.start <= start < h.end]
+            if (
+                label == CLAIMED_INJUSTICE
+                and inside
+                and item.hit.pattern.frame != "own"
+                and not any(h.start <= a <= start for h in inside for a, _ in leads)
+            ):
+                continue
+            kept.append((label, item))
+        return kept
 
     @staticmethod
     def _holds_head(sentence: Span) -> bool:
