@@ -8,6 +8,8 @@ whole ``PSEUDO`` hit is its longer reading and stays. ``CLAUSE`` hits reach no t
 only mark where a reported consequence clause starts. ``FRAME`` and ``ACCOUNT`` hits change
 no label: they license a harm word ("distress", "costs") as a statement of injustice, which a
 bare harm word is not ("her anxiety is diagnosed"); a frame counts on a target it overlaps.
+A ``COMPOUND`` hit is a service noun ("application", "team", "assessment"): a harm word right
+before it modifies the noun ("homelessness application", "mental health team") and is no harm.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ ACCOUNT = "ACCOUNT"  # the complainant's account ("says", "feels"): licenses a h
 CLAUSE = "CLAUSE"  # starts a reported consequence clause: "complains ..., causing him distress"
 TERMINATE = "TERMINATE"  # ends a modifier's scope: "but", "however"
 PSEUDO = "PSEUDO"  # looks like a trigger but is not one
+COMPOUND = "COMPOUND"  # a service noun after a harm word: "homelessness application" -> no harm
 
 MODIFIER_LABELS: tuple[str, ...] = (
     NEGATED,
@@ -41,6 +44,7 @@ MODIFIER_LABELS: tuple[str, ...] = (
     CLAUSE,
     TERMINATE,
     PSEUDO,
+    COMPOUND,
 )
 
 

@@ -14,6 +14,7 @@ from ..context import (
     ACCOUNT,
     BOILERPLATE,
     CLAUSE,
+    COMPOUND,
     FRAME,
     HYPOTHETICAL,
     MODIFIER_LABELS,
@@ -75,7 +76,7 @@ def resolve_label(label: str, categories: frozenset[str], reported: bool = False
     if categories & _DROP:
         return None
     injustice = _FAMILIES[label] == "injustice"
-    if injustice and REMEDY in categories:
+    if injustice and categories & {REMEDY, COMPOUND}:
         return None
     if reported or REPORTED in categories:
         return CLAIMED_INJUSTICE if label in (INJUSTICE, CLAIMED_INJUSTICE) else None
@@ -305,27 +306,33 @@ class FindingsTagger(PatternComponent):
         if not heads:
             return resolved
         pseudo = [m for m in mods if m.pattern.label == PSEUDO]
-        # A consequence that leads into the harm word: a clause marker, or a frame before it.
-        leads = [
-            (m.start, m.end)
+        # A consequence that reaches the harm word as its effect: a clause marker or a frame
+        # before it ("..., causing her distress"), or a cause after it ("... because of mould").
+        # A two-way frame after the harm word has it as its subject ("the distress caused").
+        frames = [
+            m
             for m in mods
             if m.pattern.label in (CLAUSE, FRAME)
-            and (m.pattern.label == CLAUSE or (m.pattern.direction or "forward") != "backward")
             and not any(
                 p.start < m.end and m.start < p.end and not (m.start <= p.start and p.end <= m.end)
                 for p in pseudo
             )
         ]
+
+        def effect(hit: Hit, head: Span) -> bool:
+            for m in frames:
+                backward = m.pattern.label == FRAME and m.pattern.direction == "backward"
+                if backward and hit.end <= m.start < head.end:
+                    return True
+                if not backward and head.start <= m.start <= hit.start:
+                    return True
+            return False
+
         kept = []
         for label, item in resolved:
-            start = item.hit.start
-            inside = [h for h in heads if h.start <= start < h.end]
-            if (
-                label == CLAIMED_INJUSTICE
-                and inside
-                and item.hit.pattern.frame != "own"
-                and not any(h.start <= a <= start for h in inside for a, _ in leads)
-            ):
+            inside = [h for h in heads if h.start <= item.hit.start < h.end]
+            claim = label == CLAIMED_INJUSTICE
+            if claim and inside and not any(effect(item.hit, h) for h in inside):
                 continue
             kept.append((label, item))
         return kept
