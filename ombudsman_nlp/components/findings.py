@@ -130,6 +130,12 @@ def sentence_starts(doc: Doc) -> list[int]:
     return starts if starts and starts[0] == 0 else [0, *starts]
 
 
+def _cancels(pseudo: Hit, modifier: Hit) -> bool:
+    """Whether a ``PSEUDO`` hit cancels a modifier: it overlaps and is not inside it."""
+    inside = modifier.start <= pseudo.start and pseudo.end <= modifier.end
+    return pseudo.start < modifier.end and modifier.start < pseudo.end and not inside
+
+
 def trim(span: Span) -> Span:
     """The span without leading/trailing white space and list-marker punctuation."""
     start, end = span.start, span.end
@@ -312,11 +318,7 @@ class FindingsTagger(PatternComponent):
         frames = [
             m
             for m in mods
-            if m.pattern.label in (CLAUSE, FRAME)
-            and not any(
-                p.start < m.end and m.start < p.end and not (m.start <= p.start and p.end <= m.end)
-                for p in pseudo
-            )
+            if m.pattern.label in (CLAUSE, FRAME) and not any(_cancels(p, m) for p in pseudo)
         ]
 
         def effect(hit: Hit, head: Span) -> bool:
@@ -365,7 +367,7 @@ class FindingsTagger(PatternComponent):
             for m in mods
             if m.pattern.label == CLAUSE
             and sentence.start < m.start <= first
-            and not any(p.start < m.end and m.start < p.end for p in pseudo)
+            and not any(_cancels(p, m) for p in pseudo)
         ]
         if not cuts:
             return None
