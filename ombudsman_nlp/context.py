@@ -5,9 +5,11 @@ A modifier is a pattern whose label is a category below. It reaches the targets 
 ``max_scope`` tokens and never past a ``TERMINATE`` hit. A ``PSEUDO`` hit cancels every target
 and modifier it overlaps: "not only", "no doubt" are not negations; a modifier spanning the
 whole ``PSEUDO`` hit is its longer reading and stays. ``CLAUSE`` hits reach no target: they
-only mark where a reported consequence clause starts. ``FRAME`` and ``ACCOUNT`` hits change
-no label: they license a harm word ("distress", "costs") as a statement of injustice, which a
-bare harm word is not ("her anxiety is diagnosed"); a frame counts on a target it overlaps.
+only mark where a reported consequence clause starts. ``COMPLAINED`` hits reach none either:
+they mark where a complained-of act starts when no complaint head was tagged. ``FRAME`` and
+``ACCOUNT`` hits change no label: they license a harm word ("distress", "costs") as a
+statement of injustice, which a bare harm word is not ("her anxiety is diagnosed"); a frame
+counts on a target it overlaps.
 A ``COMPOUND`` hit is a service noun ("application", "team", "assessment"): a harm word right
 before it modifies the noun ("homelessness application", "mental health team") and is no harm.
 """
@@ -30,6 +32,7 @@ ACCOUNT = "ACCOUNT"  # the complainant's account ("says", "feels"): licenses a h
 CLAUSE = "CLAUSE"  # starts a reported consequence clause: "complains ..., causing him distress"
 TERMINATE = "TERMINATE"  # ends a modifier's scope: "but", "however"
 PSEUDO = "PSEUDO"  # looks like a trigger but is not one
+COMPLAINED = "COMPLAINED"  # "complains (that|about)": what follows is the complained-of act
 COMPOUND = "COMPOUND"  # a service noun after a harm word: "homelessness application" -> no harm
 
 MODIFIER_LABELS: tuple[str, ...] = (
@@ -45,6 +48,7 @@ MODIFIER_LABELS: tuple[str, ...] = (
     TERMINATE,
     PSEUDO,
     COMPOUND,
+    COMPLAINED,
 )
 
 
@@ -93,7 +97,7 @@ def apply_context(
         )
     ]
     terminators = sorted(m.start for m in active if m.pattern.label == TERMINATE)
-    scopes = [m for m in active if m.pattern.label not in (TERMINATE, CLAUSE)]
+    scopes = [m for m in active if m.pattern.label not in (TERMINATE, CLAUSE, COMPLAINED)]
     result: list[Modified] = []
     for target in targets:
         categories: set[str] = set()

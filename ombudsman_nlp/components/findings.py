@@ -14,6 +14,7 @@ from ..context import (
     ACCOUNT,
     BOILERPLATE,
     CLAUSE,
+    COMPLAINED,
     COMPOUND,
     FRAME,
     HYPOTHETICAL,
@@ -304,11 +305,15 @@ class FindingsTagger(PatternComponent):
         caused. A consequence clause inside the head ("..., causing her distress") is a claim.
         """
         doc = sentence.doc
-        if HEADS_KEY not in doc.spans or not any(lb == CLAIMED_INJUSTICE for lb, _ in resolved):
+        if not any(lb == CLAIMED_INJUSTICE for lb, _ in resolved):
             return resolved
-        heads = [
-            h for h in doc.spans[HEADS_KEY] if h.start < sentence.end and sentence.start < h.end
-        ]
+        tagged = doc.spans.get(HEADS_KEY, [])
+        heads = [h for h in tagged if h.start < sentence.end and sentence.start < h.end]
+        implied = not heads
+        if implied:
+            # No head tagged (a summary, a narrative): what follows "complained" is the act,
+            # except a phrase that carries its own consequence ("complains she has had to pay").
+            heads = [doc[m.end : sentence.end] for m in mods if m.pattern.label == COMPLAINED]
         if not heads:
             return resolved
         pseudo = [m for m in mods if m.pattern.label == PSEUDO]
@@ -334,6 +339,8 @@ class FindingsTagger(PatternComponent):
         for label, item in resolved:
             inside = [h for h in heads if h.start <= item.hit.start < h.end]
             claim = label == CLAIMED_INJUSTICE
+            if implied and item.hit.pattern.frame == "own":
+                claim = False
             if claim and inside and not any(effect(item.hit, h) for h in inside):
                 continue
             kept.append((label, item))
