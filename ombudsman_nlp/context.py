@@ -12,6 +12,8 @@ statement of injustice, which a bare harm word is not ("her anxiety is diagnosed
 counts on a target it overlaps.
 A ``COMPOUND`` hit is a service noun ("application", "team", "assessment"): a harm word right
 before it modifies the noun ("homelessness application", "mental health team") and is no harm.
+A ``SPEAKER`` hit names someone other than the complainant ("school", "officer", "guidance"): a
+``REPORTED`` or ``ACCOUNT`` verb right after it ("the school said") is not the complainant's voice.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ CLAUSE = "CLAUSE"  # starts a reported consequence clause: "complains ..., causi
 TERMINATE = "TERMINATE"  # ends a modifier's scope: "but", "however"
 PSEUDO = "PSEUDO"  # looks like a trigger but is not one
 COMPLAINED = "COMPLAINED"  # "complains (that|about)": what follows is the complained-of act
+SPEAKER = "SPEAKER"  # a speaker other than the complainant: "the school said", "the GP reported"
 COMPOUND = "COMPOUND"  # a service noun after a harm word: "homelessness application" -> no harm
 
 MODIFIER_LABELS: tuple[str, ...] = (
@@ -49,6 +52,7 @@ MODIFIER_LABELS: tuple[str, ...] = (
     PSEUDO,
     COMPOUND,
     COMPLAINED,
+    SPEAKER,
 )
 
 
@@ -74,7 +78,13 @@ def apply_context(
     """Resolve which modifiers reach which targets within one sentence."""
     pseudo = [m for m in modifiers if m.pattern.label == PSEUDO]
     targets = [t for t in targets if not any(_overlaps(t, p) for p in pseudo)]
-    active = [m for m in modifiers if m.pattern.label != PSEUDO]
+    active = [m for m in modifiers if m.pattern.label not in (PSEUDO, SPEAKER)]
+    # A voice verb right after a speaker who is neither the complainant nor the decision-maker
+    # ("the school said", "the guidance says") reports a third party: like ``ORGANISATION``.
+    speakers = {m.end for m in modifiers if m.pattern.label == SPEAKER}
+    third = {
+        id(m) for m in active if m.pattern.label in (REPORTED, ACCOUNT) and m.start in speakers
+    }
     # A modifier that spans a whole pseudo-trigger is its longer reading and stays: the frame
     # "is causing" outlives the pseudo-trigger "is causing" that cancels the clause "causing".
     active = [
@@ -103,16 +113,17 @@ def apply_context(
         categories: set[str] = set()
         ids: list[str] = []
         for modifier in scopes:
+            label = ORGANISATION if id(modifier) in third else modifier.pattern.label
             if _overlaps(modifier, target):
                 # "no fault" holds its own negation, "had to pay" its own verb; a drop
                 # rule ("the Council upheld") cancels a target it overlaps.
-                if modifier.pattern.label in _SELF_CONTAINED:
+                if label in _SELF_CONTAINED:
                     continue
-                categories.add(modifier.pattern.label)
+                categories.add(label)
                 ids.append(modifier.pattern.id)
                 continue
             if _reaches(modifier, target, terminators):
-                categories.add(modifier.pattern.label)
+                categories.add(label)
                 ids.append(modifier.pattern.id)
         result.append(Modified(target, frozenset(categories), tuple(ids)))
     return result
