@@ -5,9 +5,15 @@ A modifier is a pattern whose label is a category below. It reaches the targets 
 ``max_scope`` tokens and never past a ``TERMINATE`` hit. A ``PSEUDO`` hit cancels every target
 and modifier it overlaps: "not only", "no doubt" are not negations; a modifier spanning the
 whole ``PSEUDO`` hit is its longer reading and stays. ``CLAUSE`` hits reach no target: they
-only mark where a reported consequence clause starts. ``FRAME`` and ``ACCOUNT`` hits change
-no label: they license a harm word ("distress", "costs") as a statement of injustice, which a
-bare harm word is not ("her anxiety is diagnosed"); a frame counts on a target it overlaps.
+only mark where a reported consequence clause starts. ``COMPLAINED`` hits reach none either:
+they mark where a complained-of act starts when no complaint head was tagged. ``FRAME`` and
+``ACCOUNT`` hits change no label: they license a harm word ("distress", "costs") as a
+statement of injustice, which a bare harm word is not ("her anxiety is diagnosed"); a frame
+counts on a target it overlaps.
+A ``COMPOUND`` hit is a service noun ("application", "team", "assessment"): a harm word right
+before it modifies the noun ("homelessness application", "mental health team") and is no harm.
+A ``SPEAKER`` hit names someone other than the complainant ("school", "officer", "guidance"): a
+``REPORTED`` or ``ACCOUNT`` verb right after it ("the school said") is not the complainant's voice.
 """
 
 from __future__ import annotations
@@ -28,6 +34,9 @@ ACCOUNT = "ACCOUNT"  # the complainant's account ("says", "feels"): licenses a h
 CLAUSE = "CLAUSE"  # starts a reported consequence clause: "complains ..., causing him distress"
 TERMINATE = "TERMINATE"  # ends a modifier's scope: "but", "however"
 PSEUDO = "PSEUDO"  # looks like a trigger but is not one
+COMPLAINED = "COMPLAINED"  # "complains (that|about)": what follows is the complained-of act
+SPEAKER = "SPEAKER"  # a speaker other than the complainant: "the school said", "the GP reported"
+COMPOUND = "COMPOUND"  # a service noun after a harm word: "homelessness application" -> no harm
 
 MODIFIER_LABELS: tuple[str, ...] = (
     NEGATED,
@@ -41,6 +50,9 @@ MODIFIER_LABELS: tuple[str, ...] = (
     CLAUSE,
     TERMINATE,
     PSEUDO,
+    COMPOUND,
+    COMPLAINED,
+    SPEAKER,
 )
 
 
@@ -66,7 +78,13 @@ def apply_context(
     """Resolve which modifiers reach which targets within one sentence."""
     pseudo = [m for m in modifiers if m.pattern.label == PSEUDO]
     targets = [t for t in targets if not any(_overlaps(t, p) for p in pseudo)]
-    active = [m for m in modifiers if m.pattern.label != PSEUDO]
+    active = [m for m in modifiers if m.pattern.label not in (PSEUDO, SPEAKER)]
+    # A voice verb right after a speaker who is neither the complainant nor the decision-maker
+    # ("the school said", "the guidance says") reports a third party: like ``ORGANISATION``.
+    speakers = {m.end for m in modifiers if m.pattern.label == SPEAKER}
+    third = {
+        id(m) for m in active if m.pattern.label in (REPORTED, ACCOUNT) and m.start in speakers
+    }
     # A modifier that spans a whole pseudo-trigger is its longer reading and stays: the frame
     # "is causing" outlives the pseudo-trigger "is causing" that cancels the clause "causing".
     active = [
@@ -89,22 +107,23 @@ def apply_context(
         )
     ]
     terminators = sorted(m.start for m in active if m.pattern.label == TERMINATE)
-    scopes = [m for m in active if m.pattern.label not in (TERMINATE, CLAUSE)]
+    scopes = [m for m in active if m.pattern.label not in (TERMINATE, CLAUSE, COMPLAINED)]
     result: list[Modified] = []
     for target in targets:
         categories: set[str] = set()
         ids: list[str] = []
         for modifier in scopes:
+            label = ORGANISATION if id(modifier) in third else modifier.pattern.label
             if _overlaps(modifier, target):
                 # "no fault" holds its own negation, "had to pay" its own verb; a drop
                 # rule ("the Council upheld") cancels a target it overlaps.
-                if modifier.pattern.label in _SELF_CONTAINED:
+                if label in _SELF_CONTAINED:
                     continue
-                categories.add(modifier.pattern.label)
+                categories.add(label)
                 ids.append(modifier.pattern.id)
                 continue
             if _reaches(modifier, target, terminators):
-                categories.add(modifier.pattern.label)
+                categories.add(label)
                 ids.append(modifier.pattern.id)
         result.append(Modified(target, frozenset(categories), tuple(ids)))
     return result

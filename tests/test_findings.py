@@ -295,3 +295,69 @@ def test_stated_failure_is_fault_only_in_summary(nlp):
     text = "The Council did not update Mr X about his application for six months."
     assert [label for label, _, _ in tagged(nlp, summary=text)] == ["FAULT"]
     assert tagged(nlp, findings=text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr X complains the Council failed to act on his reports of distress and upset.",
+        "She complains the Council did not consider the distress caused to her son by the move.",
+        "Mr X complains the Council's contractor damaged his car.",
+    ],
+)
+def test_harm_inside_a_complaint_head_is_the_complained_of_act(nlp, text):
+    """A harm word in the head with no consequence leading into it names the act complained of."""
+    assert tagged(nlp, complaint=text) == []
+
+
+def test_cause_after_a_harm_word_inside_a_head_keeps_the_claim(nlp):
+    text = (
+        "Miss B also says the accommodation was damp and her children’s clothes had to be thrown "
+        "away because of mould."
+    )
+    assert [label for label, _, _ in tagged(nlp, complaint=text)] == ["CLAIMED_INJUSTICE"]
+
+
+def test_consequence_clause_with_progressive_verb_is_the_claim(nlp):
+    text = (
+        "Mr X complains the Council failed to take action about his neighbour's tree, which is "
+        "causing damage to his garage."
+    )
+    assert tagged(nlp, complaint=text) == [
+        ("CLAIMED_INJUSTICE", "which is causing damage to his garage.", "claimed.damage")
+    ]
+
+
+def test_harm_word_before_a_service_noun_is_no_harm(nlp):
+    text = (
+        "Miss B says the Council left her family in B&B accommodation and delayed issuing a "
+        "decision on her homelessness application."
+    )
+    assert tagged(nlp, summary=text) == []
+
+
+def test_complained_of_act_without_a_tagged_head(nlp):
+    """In the summary no head is tagged: what follows "complained" is still the act."""
+    assert (
+        tagged(nlp, summary="Mrs X complained the Council ignored the distress of her children.")
+        == []
+    )
+    text = "She complained she had to pay for a private assessment."
+    assert tagged(nlp, summary=text) == [("CLAIMED_INJUSTICE", text, "injustice.had_to_pay")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The social worker said Mrs Y was distressed and confused.",
+        "The GP reported that Mr X's mental health had deteriorated.",
+        "The guidance says councils should avoid causing distress to families.",
+    ],
+)
+def test_third_party_speaker_is_neither_claim_nor_finding(nlp, text):
+    assert tagged(nlp, findings=text) == []
+
+
+def test_complainant_account_in_narrative_is_claimed(nlp):
+    text = "Mr X told the Council the delay was causing him stress."
+    assert tagged(nlp, findings=text) == [("CLAIMED_INJUSTICE", text, "injustice.stress")]

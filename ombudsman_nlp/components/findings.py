@@ -14,6 +14,8 @@ from ..context import (
     ACCOUNT,
     BOILERPLATE,
     CLAUSE,
+    COMPLAINED,
+    COMPOUND,
     FRAME,
     HYPOTHETICAL,
     MODIFIER_LABELS,
@@ -75,7 +77,7 @@ def resolve_label(label: str, categories: frozenset[str], reported: bool = False
     if categories & _DROP:
         return None
     injustice = _FAMILIES[label] == "injustice"
-    if injustice and REMEDY in categories:
+    if injustice and categories & {REMEDY, COMPOUND}:
         return None
     if reported or REPORTED in categories:
         return CLAIMED_INJUSTICE if label in (INJUSTICE, CLAIMED_INJUSTICE) else None
@@ -127,6 +129,12 @@ def sentence_starts(doc: Doc) -> list[int]:
     flags = doc.to_array([SENT_START])
     starts = numpy.flatnonzero(flags == 1).tolist()
     return starts if starts and starts[0] == 0 else [0, *starts]
+
+
+def _cancels(pseudo: Hit, modifier: Hit) -> bool:
+    """Whether a ``PSEUDO`` hit cancels a modifier: it overlaps and is not inside it."""
+    inside = modifier.start <= pseudo.start and pseudo.end <= modifier.end
+    return pseudo.start < modifier.end and modifier.start < pseudo.end and not inside
 
 
 def trim(span: Span) -> Span:
@@ -260,6 +268,7 @@ class FindingsTagger(PatternComponent):
                 continue
             if self._allowed(item.hit, label, section):
                 resolved.append((label, item))
+        resolved = self._drop_complained_of(sentence, resolved, mods)
         if not resolved:
             return [], purposes
         labels = {lb for lb, _ in resolved}
@@ -284,6 +293,58 @@ class FindingsTagger(PatternComponent):
                 Span(doc, extent.start, extent.end, label=label, span_id=item.hit.pattern.id)
             )
         return spans, purposes
+
+    @staticmethod
+    def _drop_complained_of(
+        sentence: Span, resolved: list[tuple[str, Modified]], mods: list[Hit]
+    ) -> list[tuple[str, Modified]]:
+        """Claims without the harm words that belong to a complained-of act.
+
+        In "complains the Council failed to consider the impact on her health" the harm word
+        lies inside the complaint head: it names what the organisation did, not what it
+        caused. A consequence clause inside the head ("..., causing her distress") is a claim.
+        """
+        doc = sentence.doc
+        if not any(lb == CLAIMED_INJUSTICE for lb, _ in resolved):
+            return resolved
+        tagged = doc.spans.get(HEADS_KEY, [])
+        heads = [h for h in tagged if h.start < sentence.end and sentence.start < h.end]
+        implied = not heads
+        if implied:
+            # No head tagged (a summary, a narrative): what follows "complained" is the act,
+            # except a phrase that carries its own consequence ("complains she has had to pay").
+            heads = [doc[m.end : sentence.end] for m in mods if m.pattern.label == COMPLAINED]
+        if not heads:
+            return resolved
+        pseudo = [m for m in mods if m.pattern.label == PSEUDO]
+        # A consequence that reaches the harm word as its effect: a clause marker or a frame
+        # before it ("..., causing her distress"), or a cause after it ("... because of mould").
+        # A two-way frame after the harm word has it as its subject ("the distress caused").
+        frames = [
+            m
+            for m in mods
+            if m.pattern.label in (CLAUSE, FRAME) and not any(_cancels(p, m) for p in pseudo)
+        ]
+
+        def effect(hit: Hit, head: Span) -> bool:
+            for m in frames:
+                backward = m.pattern.label == FRAME and m.pattern.direction == "backward"
+                if backward and hit.end <= m.start < head.end:
+                    return True
+                if not backward and head.start <= m.start <= hit.start:
+                    return True
+            return False
+
+        kept = []
+        for label, item in resolved:
+            inside = [h for h in heads if h.start <= item.hit.start < h.end]
+            claim = label == CLAIMED_INJUSTICE
+            if implied and item.hit.pattern.frame == "own":
+                claim = False
+            if claim and inside and not any(effect(item.hit, h) for h in inside):
+                continue
+            kept.append((label, item))
+        return kept
 
     @staticmethod
     def _holds_head(sentence: Span) -> bool:
@@ -313,7 +374,7 @@ class FindingsTagger(PatternComponent):
             for m in mods
             if m.pattern.label == CLAUSE
             and sentence.start < m.start <= first
-            and not any(p.start < m.end and m.start < p.end for p in pseudo)
+            and not any(_cancels(p, m) for p in pseudo)
         ]
         if not cuts:
             return None
