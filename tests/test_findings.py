@@ -361,3 +361,24 @@ def test_third_party_speaker_is_neither_claim_nor_finding(nlp, text):
 def test_complainant_account_in_narrative_is_claimed(nlp):
     text = "Mr X told the Council the delay was causing him stress."
     assert tagged(nlp, findings=text) == [("CLAIMED_INJUSTICE", text, "injustice.stress")]
+
+
+def test_a_consequence_of_the_fault_is_a_claim_in_the_complainants_voice(nlp):
+    sentence = "Mr D says he had waste building up in his garden because of the Council’s failures."
+    assert tagged(nlp, complaint=sentence) == [
+        ("CLAIMED_INJUSTICE", sentence, "injustice.because_of_the_fault")
+    ]
+    said = "Miss X says the Council’s faults mean she and Y do not have the support they need."
+    assert [(label, i) for label, _, i in tagged(nlp, complaint=said)] == [
+        ("CLAIMED_INJUSTICE", "injustice.fault_meant")
+    ]
+
+
+def test_a_consequence_of_the_fault_is_injustice_in_the_investigators_voice(nlp):
+    sentence = "The Council’s delay meant Mrs X lost the chance to appeal."
+    assert ("INJUSTICE", sentence) in [(lb, t) for lb, t, _ in tagged(nlp, findings=sentence)]
+
+
+def test_what_an_investigation_led_to_is_no_claim(nlp):
+    sentence = "As a result of our investigation, the complainants would like the following."
+    assert tagged(nlp, complaint=sentence) == []

@@ -195,8 +195,12 @@ class FindingsTagger(PatternComponent):
         cues: list[Span] = []
         targets = self._targets(doc)
         if targets:
-            modifiers = self._modifiers(doc)
-            grouped = self._by_sentence(doc, sentence_starts(doc), targets, modifiers)
+            starts = sentence_starts(doc)
+            ends = [*starts[1:], len(doc)]
+            held = sorted({bisect_right(starts, hit.start) - 1 for hit in targets})
+            # Modifiers matter only in the sentences that hold a target.
+            modifiers = self._modifiers(doc, [doc[starts[i] : ends[i]] for i in held])
+            grouped = self._by_sentence(doc, starts, targets, modifiers)
             for sentence, section, hits, mods in grouped:
                 cue_hits = [h for h in hits if h.pattern.label in CUE_LABELS]
                 for hit in cue_hits:
