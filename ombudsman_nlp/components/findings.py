@@ -187,13 +187,27 @@ class FindingsTagger(PatternComponent):
         self._modifiers = RuleMatcher(
             self.nlp, [p for p in self.patterns if p.label in MODIFIER_LABELS]
         )
+        # Sections no target may fire in (the standard paragraphs): not even matched.
+        skipped = set.intersection(
+            *(set(self.excluded_sections.get(lb, ())) for lb in TARGET_LABELS)
+        )
+        for pattern in self.patterns:
+            skipped -= set(pattern.sections or ())
+        self._skipped_sections = frozenset(skipped)
+
+    def _scope(self, doc: Doc) -> list[Span] | None:
+        """The sections targets may fire in, or None for the whole doc."""
+        sections = doc.spans.get(SECTIONS_KEY, ())
+        if not self._skipped_sections or not sections:
+            return None
+        return [s for s in sections if s.label_ not in self._skipped_sections]
 
     def __call__(self, doc: Doc) -> Doc:
         findings: list[Span] = []
         injustice: list[Span] = []
         purposes: list[Span] = []
         cues: list[Span] = []
-        targets = self._targets(doc)
+        targets = self._targets(doc, self._scope(doc))
         if targets:
             starts = sentence_starts(doc)
             ends = [*starts[1:], len(doc)]
