@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import accumulate
 from typing import Any
 
+from spacy.attrs import IS_SPACE, LOWER
 from spacy.tokens import Span
 
 from ..patterns import Pattern
@@ -61,13 +63,18 @@ def compile_pattern(pattern: list[dict[str, Any]]) -> re.Pattern[str]:
 
 
 def _first_words(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
-    """The words of which a match's first token must be one, or None if any may start it."""
+    """The words of which a match's first token must be one, or None if any may start it
+    (or when one of them is not a single word: the regex then scans the whole sentence)."""
     if not pattern or pattern[0].get("OP") is not None or "LOWER" not in pattern[0]:
         return None
     value = pattern[0]["LOWER"]
     if isinstance(value, str):
-        return frozenset({value.lower()})
-    return frozenset(str(w).lower() for w in value["IN"])
+        words = frozenset({value.lower()})
+    else:
+        words = frozenset(str(w).lower() for w in value["IN"])
+    if any(not w or " " in w or _SPACE_WORD in w for w in words):
+        return None
+    return words
 
 
 class WordSetMatcher:
@@ -81,24 +88,61 @@ class WordSetMatcher:
         ]
 
     def __call__(self, sentences: Sequence[Span]) -> list[Hit]:
+        """Hits in the sentences (spans of one doc)."""
         hits: list[Hit] = []
-        if not self._compiled:
+        if not self._compiled or not sentences:
             return hits
+        doc = sentences[0].doc
+        rows = doc.to_array([LOWER, IS_SPACE])
+        strings = doc.vocab.strings
         for sentence in sentences:
-            words = [_SPACE_WORD if t.is_space else t.lower_ for t in sentence]
-            offsets, position = [], 0
-            for word in words:
-                offsets.append(position)
-                position += len(word) + 1
+            first = sentence.start
+            words = [
+                _SPACE_WORD if space else strings[lower]
+                for lower, space in rows[first : sentence.end].tolist()
+            ]
+            offsets = [0, *accumulate(len(word) + 1 for word in words)]
+            offsets.pop()
             text = " ".join(words) + " "
-            present = set(words)
+            where: dict[str, list[int]] = {}
+            for i, word in enumerate(words):
+                where.setdefault(word, []).append(i)
             for pattern, regex, firsts in self._compiled:
-                if firsts is not None and present.isdisjoint(firsts):
-                    continue
-                for match in regex.finditer(text):
+                if firsts is None:
+                    matches = regex.finditer(text)
+                else:
+                    found = where.keys() & firsts
+                    if not found:
+                        continue
+                    matches = _matches_at(regex, text, offsets, where, found)
+                for match in matches:
                     if match.end() == match.start():
                         continue
                     start = bisect_left(offsets, match.start())
                     end = bisect_left(offsets, match.end())
-                    hits.append(Hit(pattern, sentence.start + start, sentence.start + end))
+                    hits.append(Hit(pattern, first + start, first + end))
         return hits
+
+
+def _matches_at(
+    regex: re.Pattern[str],
+    text: str,
+    offsets: list[int],
+    where: dict[str, list[int]],
+    found: set[str],
+) -> Iterator[re.Match[str]]:
+    """``regex.finditer(text)`` when a match can only start at a word of ``found``."""
+    positions = (
+        where[next(iter(found))]
+        if len(found) == 1
+        else sorted(i for word in found for i in where[word])
+    )
+    reached = 0
+    for i in positions:
+        at = offsets[i]
+        if at < reached:
+            continue
+        match = regex.match(text, at)
+        if match is not None:
+            reached = match.end()
+            yield match
