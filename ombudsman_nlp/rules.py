@@ -159,7 +159,8 @@ class RuleMatcher:
         stretches of text they cover are returned (None: the whole doc).
         """
         runs = _runs(doc, sentences)
-        hits = [Hit(self._by_key[k], s, e) for run in runs for k, s, e in self._phrases(run)]
+        by_key, new = self._by_key, tuple.__new__  # Hit(...) without the NamedTuple wrapper
+        hits = [new(Hit, (by_key[k], s, e)) for run in runs for k, s, e in self._phrases(run)]
         if self._has_tokens:
             for span in self._token_scopes(doc, sentences, runs):
                 for key, start, end in self._tokens(span):
