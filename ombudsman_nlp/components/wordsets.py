@@ -17,7 +17,9 @@ from itertools import accumulate
 from typing import Any
 
 from spacy.attrs import IS_SPACE, LOWER
-from spacy.tokens import Span
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from ..patterns import Pattern
 from ..rules import Hit
@@ -72,13 +74,18 @@ def _first_words(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
         words = frozenset({value.lower()})
     else:
         words = frozenset(str(w).lower() for w in value["IN"])
-    if any(not w or " " in w or _SPACE_WORD in w for w in words):
+    if any(not w or w.isspace() or " " in w or _SPACE_WORD in w or w != w.lower() for w in words):
         return None
     return words
 
 
 class WordSetMatcher:
-    """Run compiled word-set patterns on chosen sentences; hits as token offsets."""
+    """Run compiled word-set patterns on chosen sentences; hits as token offsets.
+
+    A pattern whose first token is a word set can only match where one of those words
+    stands: one ``PhraseMatcher`` pass over the doc finds those tokens, and each regex is
+    tried only there, in the sentences that hold one.
+    """
 
     def __init__(self, patterns: Sequence[Pattern]) -> None:
         self.patterns = [p for p in patterns if not p.is_phrase]
@@ -86,6 +93,18 @@ class WordSetMatcher:
             (p, compile_pattern(p.pattern), _first_words(p.pattern))  # type: ignore[arg-type]
             for p in self.patterns
         ]
+        self._starts: PhraseMatcher | None = None
+        self._vocab: Vocab | None = None
+
+    def _first_word_matcher(self, vocab: Vocab) -> PhraseMatcher:
+        if self._starts is None or self._vocab is not vocab:
+            matcher = PhraseMatcher(vocab, attr="LOWER")
+            for number, (_, _, firsts) in enumerate(self._compiled):
+                if firsts is not None:
+                    # One token per word: a first token is one token whose lower case it is.
+                    matcher.add(str(number), [Doc(vocab, words=[w]) for w in sorted(firsts)])
+            self._starts, self._vocab = matcher, vocab
+        return self._starts
 
     def __call__(self, sentences: Sequence[Span]) -> list[Hit]:
         """Hits in the sentences (spans of one doc)."""
@@ -93,28 +112,36 @@ class WordSetMatcher:
         if not self._compiled or not sentences:
             return hits
         doc = sentences[0].doc
-        rows = doc.to_array([LOWER, IS_SPACE])
         strings = doc.vocab.strings
+        # (token, pattern number) where a pattern's first word stands; patterns without first
+        # words (``anywhere``) are tried over every sentence.
+        anywhere = [n for n, (_, _, firsts) in enumerate(self._compiled) if firsts is None]
+        pairs = sorted(
+            (start, int(strings[key])) for key, start, _ in self._first_word_matcher(doc.vocab)(doc)
+        )
+        if not pairs and not anywhere:
+            return hits
+        tokens = [t for t, _ in pairs]
+        rows = doc.to_array([LOWER, IS_SPACE])
         for sentence in sentences:
-            first = sentence.start
+            first, stop = sentence.start, sentence.end
+            here = pairs[bisect_left(tokens, first) : bisect_left(tokens, stop)]
+            if not here and not anywhere:
+                continue
             words = [
                 _SPACE_WORD if space else strings[lower]
-                for lower, space in rows[first : sentence.end].tolist()
+                for lower, space in rows[first:stop].tolist()
             ]
             offsets = [0, *accumulate(len(word) + 1 for word in words)]
             offsets.pop()
             text = " ".join(words) + " "
-            where: dict[str, list[int]] = {}
-            for i, word in enumerate(words):
-                where.setdefault(word, []).append(i)
-            for pattern, regex, firsts in self._compiled:
+            for number in sorted({n for _, n in here}.union(anywhere)):
+                pattern, regex, firsts = self._compiled[number]
                 if firsts is None:
-                    matches = regex.finditer(text)
+                    matches: Iterator[re.Match[str]] = regex.finditer(text)
                 else:
-                    found = where.keys() & firsts
-                    if not found:
-                        continue
-                    matches = _matches_at(regex, text, offsets, where, found)
+                    at = [t for t, n in here if n == number]
+                    matches = _matches_at(regex, text, offsets, at, first)
                 for match in matches:
                     if match.end() == match.start():
                         continue
@@ -125,21 +152,13 @@ class WordSetMatcher:
 
 
 def _matches_at(
-    regex: re.Pattern[str],
-    text: str,
-    offsets: list[int],
-    where: dict[str, list[int]],
-    found: set[str],
+    regex: re.Pattern[str], text: str, offsets: list[int], tokens: list[int], first: int
 ) -> Iterator[re.Match[str]]:
-    """``regex.finditer(text)`` when a match can only start at a word of ``found``."""
-    positions = (
-        where[next(iter(found))]
-        if len(found) == 1
-        else sorted(i for word in found for i in where[word])
-    )
+    """``regex.finditer(text)`` when a match can only start at the words of ``tokens``
+    (doc token offsets; the sentence starts at token ``first``)."""
     reached = 0
-    for i in positions:
-        at = offsets[i]
+    for token in tokens:
+        at = offsets[token - first]
         if at < reached:
             continue
         match = regex.match(text, at)
