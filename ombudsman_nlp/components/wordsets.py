@@ -16,13 +16,14 @@ from collections.abc import Iterator, Sequence
 from itertools import accumulate
 from typing import Any
 
-from spacy.attrs import IS_SPACE, LOWER
+from spacy.attrs import LOWER
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from ..patterns import Pattern
-from ..rules import Hit
+from ..rules import Hit, _runs
 
 _SPACE_WORD = "\x00"  # stands for a whitespace token: no word pattern matches it
 _ALPHA = r"[^\W\d_]+"
@@ -64,12 +65,12 @@ def compile_pattern(pattern: list[dict[str, Any]]) -> re.Pattern[str]:
     return re.compile("(?<![^ ])" + "".join(parts))  # type: ignore[arg-type]
 
 
-def _first_words(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
-    """The words of which a match's first token must be one, or None if any may start it
-    (or when one of them is not a single word: the regex then scans the whole sentence)."""
-    if not pattern or pattern[0].get("OP") is not None or "LOWER" not in pattern[0]:
+def _token_words(token: dict[str, Any]) -> frozenset[str] | None:
+    """The words one of which a required token must be, or None (optional, or not a set of
+    single lower-case words)."""
+    if token.get("OP") not in (None, "+") or "LOWER" not in token:
         return None
-    value = pattern[0]["LOWER"]
+    value = token["LOWER"]
     if isinstance(value, str):
         words = frozenset({value.lower()})
     else:
@@ -79,12 +80,20 @@ def _first_words(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
     return words
 
 
+def _first_words(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
+    """The words of which a match's first token must be one, or None if any may start it
+    (or when one of them is not a single word: the regex then scans the whole sentence)."""
+    if not pattern or pattern[0].get("OP") is not None:
+        return None
+    return _token_words(pattern[0])
+
+
 class WordSetMatcher:
     """Run compiled word-set patterns on chosen sentences; hits as token offsets.
 
-    A pattern whose first token is a word set can only match where one of those words
-    stands: one ``PhraseMatcher`` pass over the doc finds those tokens, and each regex is
-    tried only there, in the sentences that hold one.
+    A match holds one word of each required word set of its pattern, and starts at a word
+    of the first one: one ``PhraseMatcher`` pass over the doc finds those words, a pattern is
+    tried only in the sentences holding all its sets, and only where its first word stands.
     """
 
     def __init__(self, patterns: Sequence[Pattern]) -> None:
@@ -93,18 +102,35 @@ class WordSetMatcher:
             (p, compile_pattern(p.pattern), _first_words(p.pattern))  # type: ignore[arg-type]
             for p in self.patterns
         ]
-        self._starts: PhraseMatcher | None = None
+        # Word sets (numbered), and per pattern the sets it needs and the one it starts with.
+        self._sets: dict[frozenset[str], int] = {}
+        self._needs: list[frozenset[int]] = []
+        self._first_set: list[int | None] = []
+        for pattern, _, firsts in self._compiled:
+            needs = set()
+            if firsts is not None:
+                needs.add(self._sets.setdefault(firsts, len(self._sets)))
+            for token in pattern.pattern[1:]:
+                words = _token_words(token)  # type: ignore[arg-type]
+                # Sets of stop words ("its", "the") stand everywhere: they choose nothing.
+                if words is not None and words.isdisjoint(STOP_WORDS):
+                    needs.add(self._sets.setdefault(words, len(self._sets)))
+            self._needs.append(frozenset(needs))
+            self._first_set.append(None if firsts is None else self._sets[firsts])
+        self._matcher: PhraseMatcher | None = None
+        self._numbers: dict[int, int] = {}  # matcher key -> word set number
         self._vocab: Vocab | None = None
 
-    def _first_word_matcher(self, vocab: Vocab) -> PhraseMatcher:
-        if self._starts is None or self._vocab is not vocab:
+    def _set_matcher(self, vocab: Vocab) -> PhraseMatcher:
+        if self._matcher is None or self._vocab is not vocab:
             matcher = PhraseMatcher(vocab, attr="LOWER")
-            for number, (_, _, firsts) in enumerate(self._compiled):
-                if firsts is not None:
-                    # One token per word: a first token is one token whose lower case it is.
-                    matcher.add(str(number), [Doc(vocab, words=[w]) for w in sorted(firsts)])
-            self._starts, self._vocab = matcher, vocab
-        return self._starts
+            self._numbers = {}
+            for words, number in self._sets.items():
+                # One token per word: a token of the set is one token whose lower case it is.
+                matcher.add(str(number), [Doc(vocab, words=[w]) for w in sorted(words)])
+                self._numbers[vocab.strings.add(str(number))] = number
+            self._matcher, self._vocab = matcher, vocab
+        return self._matcher
 
     def __call__(self, sentences: Sequence[Span]) -> list[Hit]:
         """Hits in the sentences (spans of one doc)."""
@@ -113,34 +139,35 @@ class WordSetMatcher:
             return hits
         doc = sentences[0].doc
         strings = doc.vocab.strings
-        # (token, pattern number) where a pattern's first word stands; patterns without first
-        # words (``anywhere``) are tried over every sentence.
-        anywhere = [n for n, (_, _, firsts) in enumerate(self._compiled) if firsts is None]
+        # (token, word set number) for every word of a set in the sentences.
+        matcher, numbers = self._set_matcher(doc.vocab), self._numbers
         pairs = sorted(
-            (start, int(strings[key])) for key, start, _ in self._first_word_matcher(doc.vocab)(doc)
+            (start, numbers[key]) for run in _runs(doc, sentences) for key, start, _ in matcher(run)
         )
-        if not pairs and not anywhere:
+        free = [n for n, needs in enumerate(self._needs) if not needs]
+        if not pairs and not free:
             return hits
         tokens = [t for t, _ in pairs]
-        rows = doc.to_array([LOWER, IS_SPACE])
+        rows = doc.to_array(LOWER)
         for sentence in sentences:
             first, stop = sentence.start, sentence.end
             here = pairs[bisect_left(tokens, first) : bisect_left(tokens, stop)]
-            if not here and not anywhere:
+            present = {n for _, n in here}
+            chosen = [n for n, needs in enumerate(self._needs) if needs <= present]
+            if not chosen:
                 continue
-            words = [
-                _SPACE_WORD if space else strings[lower]
-                for lower, space in rows[first:stop].tolist()
-            ]
+            words = [strings[lower] for lower in rows[first:stop].tolist()]
+            words = [_SPACE_WORD if word.isspace() else word for word in words]
             offsets = [0, *accumulate(len(word) + 1 for word in words)]
             offsets.pop()
             text = " ".join(words) + " "
-            for number in sorted({n for _, n in here}.union(anywhere)):
-                pattern, regex, firsts = self._compiled[number]
-                if firsts is None:
+            for number in chosen:
+                pattern, regex, _ = self._compiled[number]
+                first_set = self._first_set[number]
+                if first_set is None:
                     matches: Iterator[re.Match[str]] = regex.finditer(text)
                 else:
-                    at = [t for t, n in here if n == number]
+                    at = [t for t, n in here if n == first_set]
                     matches = _matches_at(regex, text, offsets, at, first)
                 for match in matches:
                     if match.end() == match.start():
