@@ -77,7 +77,7 @@ class ActionsTagger(PatternComponent):
         # sentences.
         self._matcher = RuleMatcher(self.nlp, [p for p in rest if p.is_phrase])
         self._tokens = RuleMatcher(self.nlp, [p for p in rest if not p.is_phrase])
-        self._framed = WordSetMatcher(framed)
+        self._framed = WordSetMatcher(framed, self.nlp.vocab)
 
     def __call__(self, doc: Doc) -> Doc:
         doc.spans[ACTIONS_KEY] = self._actions(doc)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -113,6 +114,7 @@ class RemediesTagger(PatternComponent):
 
     # -- finding the payments -------------------------------------------------------------
     def _payments(self, doc: Doc) -> list[Span]:
+        _AMOUNT_STARTS.pop(doc, None)  # read afresh on every run
         text = doc_text(doc)
         amounts = [m for m in find_money(text) if m.amount is not None]
         if not amounts:
@@ -474,10 +476,24 @@ def _same_clause(between: str) -> bool:
     return not _CLAUSE_BREAK_RE.search(between)
 
 
+# The amounts' token starts per sentence, kept during one run of the component on a doc.
+_AMOUNT_STARTS: WeakKeyDictionary[Doc, dict[tuple[int, int], list[int]]] = WeakKeyDictionary()
+
+
 def _amount_starts(sentence: Span) -> list[int]:
+    """Token offsets where the money amounts of a sentence start (read once per sentence)."""
+    doc = sentence.doc
+    known = _AMOUNT_STARTS.setdefault(doc, {})
+    key = (sentence.start, sentence.end)
+    if key not in known:
+        known[key] = _find_amount_starts(sentence)
+    return known[key]
+
+
+def _find_amount_starts(sentence: Span) -> list[int]:
     doc = sentence.doc
     starts = []
-    for money in find_money(sentence.text):
+    for money in find_money(doc_text(doc)[sentence.start_char : sentence.end_char]):
         span = doc.char_span(
             sentence.start_char + money.start,
             sentence.start_char + money.end,

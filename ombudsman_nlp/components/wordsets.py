@@ -96,7 +96,9 @@ class WordSetMatcher:
     tried only in the sentences holding all its sets, and only where its first word stands.
     """
 
-    def __init__(self, patterns: Sequence[Pattern]) -> None:
+    def __init__(self, patterns: Sequence[Pattern], vocab: Vocab | None = None) -> None:
+        """``vocab``: the pipeline's, to build the word matcher now (its strings must be added
+        outside a ``memory_zone``); without it, it is built on the first call."""
         self.patterns = [p for p in patterns if not p.is_phrase]
         self._compiled = [
             (p, compile_pattern(p.pattern), _first_words(p.pattern))  # type: ignore[arg-type]
@@ -120,6 +122,8 @@ class WordSetMatcher:
         self._matcher: PhraseMatcher | None = None
         self._numbers: dict[int, int] = {}  # matcher key -> word set number
         self._vocab: Vocab | None = None
+        if vocab is not None:
+            self._set_matcher(vocab)
 
     def _set_matcher(self, vocab: Vocab) -> PhraseMatcher:
         if self._matcher is None or self._vocab is not vocab:
