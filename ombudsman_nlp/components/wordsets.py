@@ -57,12 +57,17 @@ def _token_regex(token: dict[str, Any]) -> str | None:
     return unit if op is None else f"(?:{unit}){op}"
 
 
-def compile_pattern(pattern: list[dict[str, Any]]) -> re.Pattern[str]:
-    """The regular expression of a supported token pattern (see :func:`compilable`)."""
+def pattern_source(pattern: list[dict[str, Any]]) -> str:
+    """The source of :func:`compile_pattern`'s regular expression."""
     parts = [_token_regex(token) for token in pattern]
     if any(p is None for p in parts):
         raise ValueError("unsupported token pattern")
-    return re.compile("(?<![^ ])" + "".join(parts))  # type: ignore[arg-type]
+    return "(?<![^ ])" + "".join(parts)  # type: ignore[arg-type]
+
+
+def compile_pattern(pattern: list[dict[str, Any]]) -> re.Pattern[str]:
+    """The regular expression of a supported token pattern (see :func:`compilable`)."""
+    return re.compile(pattern_source(pattern))
 
 
 def _token_words(token: dict[str, Any]) -> frozenset[str] | None:
@@ -101,7 +106,7 @@ class WordSetMatcher:
         outside a ``memory_zone``); without it, it is built on the first call."""
         self.patterns = [p for p in patterns if not p.is_phrase]
         self._compiled = [
-            (p, compile_pattern(p.pattern), _first_words(p.pattern))  # type: ignore[arg-type]
+            (p, pattern_source(p.pattern), _first_words(p.pattern))  # type: ignore[arg-type]
             for p in self.patterns
         ]
         # Word sets (numbered), and per pattern the sets it needs and the one it starts with.
@@ -119,6 +124,7 @@ class WordSetMatcher:
                     needs.add(self._sets.setdefault(words, len(self._sets)))
             self._needs.append(frozenset(needs))
             self._first_set.append(None if firsts is None else self._sets[firsts])
+        self._regexes: dict[int, re.Pattern[str]] = {}
         self._matcher: PhraseMatcher | None = None
         self._numbers: dict[int, int] = {}  # matcher key -> word set number
         self._vocab: Vocab | None = None
@@ -166,7 +172,10 @@ class WordSetMatcher:
             offsets.pop()
             text = " ".join(words) + " "
             for number in chosen:
-                pattern, regex, _ = self._compiled[number]
+                pattern, source, _ = self._compiled[number]
+                regex = self._regexes.get(number)
+                if regex is None:  # compiled on first use: loading the pipeline stays quick
+                    regex = self._regexes[number] = re.compile(source)
                 first_set = self._first_set[number]
                 if first_set is None:
                     matches: Iterator[re.Match[str]] = regex.finditer(text)
