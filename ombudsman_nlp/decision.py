@@ -7,6 +7,7 @@ from bisect import bisect_right
 from spacy.tokens import Doc, Span
 
 from .extensions import doc_text
+from .extensions import sentences as sentence_index
 from .labels import ACTIONS_KEY, REMEDIES_KEY, SECTIONS_KEY, SPAN_GROUP_KEYS
 from .schema import Action, Decision, Metadata, Overall, Payment, SpanRecord
 
@@ -54,7 +55,9 @@ def payments(spans: list[Span]) -> list[Payment]:
         amount = span._.amount
         if amount is None or span._.remedy_role in ("total", "rate"):
             continue
-        sentence = span.sent.start if span.doc.has_annotation("SENT_START") else 0
+        # The start of the span's sentence (``span.sent.start``, without walking the tokens).
+        index = sentence_index(span.doc)
+        sentence = index.starts[index.index(span.start)]
         payees = list(span._.payees or []) or [span._.payee]
         for payee in payees:
             same = next(
@@ -100,12 +103,14 @@ def _compatible(a: str | None, b: str | None) -> bool:
 
 
 def actions(spans: list[Span]) -> list[Action]:
-    return [
-        Action(
-            kind=s.label_, text=s.text, start=s.start_char, end=s.end_char, deadline=s._.deadline
+    actions = []
+    for s in spans:
+        start, end = s.start_char, s.end_char
+        text = doc_text(s.doc)[start:end]  # Span.text would rebuild it from the tokens
+        actions.append(
+            Action(kind=s.label_, text=text, start=start, end=end, deadline=s._.deadline)
         )
-        for s in spans
-    ]
+    return actions
 
 
 def without_overlaps(spans: list[SpanRecord]) -> list[SpanRecord]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from weakref import WeakKeyDictionary
 
+import numpy
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc, Span
 
 from . import labels
@@ -28,6 +31,103 @@ def doc_text(doc: Doc) -> str:
 def remember_text(doc: Doc, text: str) -> None:
     """Record the text a doc was made from (spaCy's tokenizer keeps it exactly)."""
     _TEXTS[doc] = text
+
+
+# A sentence that is only a list marker: "-", "•", "1.", "(a)", "iv)".
+_MARKER_RE = re.compile(  # matched with pos/endpos on the doc text: no "^"
+    r"\s*(?:[-•*\u2022\u2013]|\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]+[.)])\s*$"
+)
+
+
+class Sentences:
+    """The sentence bounds of a doc as plain lists: token and character offsets.
+
+    Read once from the token arrays; :meth:`span` builds a ``Span`` only when asked for one.
+    The character offsets are those of ``Span.start_char`` / ``Span.end_char``, so
+    ``text[start_chars[i]:end_chars[i]]`` is the sentence's ``Span.text``.
+    """
+
+    __slots__ = ("doc", "starts", "ends", "start_chars", "end_chars", "_spans", "_markers")
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        n = len(doc)
+        if n and doc.has_annotation("SENT_START"):
+            array = doc.to_array([SENT_START, IDX, LENGTH])
+            positions = numpy.flatnonzero(array[:, 0] == 1)
+            if not len(positions) or positions[0] != 0:
+                positions = numpy.concatenate(([0], positions))
+            starts = positions.tolist()
+            ends = [*starts[1:], n]
+            idx = array[:, 1]
+            last = numpy.asarray(ends) - 1
+            self.start_chars: list[int] = idx[positions].tolist()
+            self.end_chars: list[int] = (idx[last] + array[last, 2]).tolist()
+        elif n:
+            array = doc.to_array([IDX, LENGTH])
+            starts, ends = [0], [n]
+            self.start_chars = [0]
+            self.end_chars = [int(array[-1, 0] + array[-1, 1])]
+        else:
+            starts, ends = [], []
+            self.start_chars, self.end_chars = [], []
+        self.starts: list[int] = starts
+        self.ends: list[int] = ends
+        self._spans: dict[int, Span] = {}
+        self._markers: list[bool] | None = None
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def span(self, index: int) -> Span:
+        """The sentence as a ``Span`` (made once)."""
+        span = self._spans.get(index)
+        if span is None:
+            span = self._spans[index] = self.doc[self.starts[index] : self.ends[index]]
+        return span
+
+    def spans(self) -> list[Span]:
+        return [self.span(i) for i in range(len(self.starts))]
+
+    def text(self, index: int) -> str:
+        return doc_text(self.doc)[self.start_chars[index] : self.end_chars[index]]
+
+    def index(self, token: int) -> int:
+        """Index of the sentence holding token offset ``token`` (-1 before the first)."""
+        return bisect_right(self.starts, token) - 1
+
+    def markers(self) -> list[bool]:
+        """Whether each sentence is only a list marker (short, and marker text only)."""
+        if self._markers is None:
+            text = doc_text(self.doc)
+            match = _MARKER_RE.match
+            self._markers = [
+                match(text, start_char, end_char) is not None
+                for start_char, end_char in zip(self.start_chars, self.end_chars, strict=True)
+            ]
+        return self._markers
+
+
+_SENTENCES: WeakKeyDictionary[Doc, tuple[int, Sentences]] = WeakKeyDictionary()
+
+
+def sentences(doc: Doc) -> Sentences:
+    """The doc's :class:`Sentences`, computed once per doc.
+
+    Whoever sets sentence starts calls :func:`forget_sentences` (the sectionizer does); a
+    change of the doc's length also rebuilds them.
+    """
+    cached = _SENTENCES.get(doc)
+    if cached is not None and cached[0] == len(doc):
+        return cached[1]
+    value = Sentences(doc)
+    _SENTENCES[doc] = (len(doc), value)
+    return value
+
+
+def forget_sentences(doc: Doc) -> None:
+    """Drop the cached :class:`Sentences` of a doc whose sentence starts changed."""
+    _SENTENCES.pop(doc, None)
 
 
 def _group(doc: Doc, key: str) -> list[Span]:

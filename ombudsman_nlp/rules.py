@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from .extensions import sentences as sentence_index
 from .patterns import Pattern
 
 _LITERAL_KEYS = ("LOWER", "ORTH", "NORM", "TEXT")
@@ -26,8 +27,7 @@ _APOSTROPHES = ("'", "\u2019")
 MAX_EXPANSION = 2000  # word sequences a token pattern may stand for and still run as phrases
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """A pattern match: token offsets into the doc, end exclusive."""
 
     pattern: Pattern
@@ -47,6 +47,37 @@ def anchor_words(pattern: list[dict]) -> list[str] | None:
             if isinstance(value, dict) and isinstance(value.get("IN"), list):
                 return [str(v).lower() for v in value["IN"]]
     return None
+
+
+def required_words(pattern: list[dict]) -> list[list[str]]:
+    """The word sets of every required token of a pattern that is a lower-case literal.
+
+    Each set must be present in a sentence the pattern matches; the first one is
+    :func:`anchor_words`' (any literal key), the others only ``LOWER``/``ORTH``/``TEXT``
+    literals, whose lower case is the token's.
+    """
+    first = anchor_words(pattern)
+    if first is None:
+        return []
+    groups = [first]
+    seen = False
+    for token in pattern:
+        if token.get("OP") not in (None, "+"):
+            continue
+        for key in _LITERAL_KEYS:
+            value = token.get(key)
+            if isinstance(value, str):
+                words = [value.lower()]
+            elif isinstance(value, dict) and isinstance(value.get("IN"), list):
+                words = [str(v).lower() for v in value["IN"]]
+            else:
+                continue
+            if not seen and words == first:
+                seen = True  # the anchor itself
+            elif key != "NORM" and words not in groups:
+                groups.append(words)
+            break
+    return groups
 
 
 def expand_to_phrases(pattern: list[dict], limit: int = MAX_EXPANSION) -> list[list[str]] | None:
@@ -93,6 +124,9 @@ class RuleMatcher:
         self._tokens = Matcher(vocab, validate=True)
         self._anchors = PhraseMatcher(vocab, attr="LOWER")
         self._unanchored = False
+        # Per token pattern, the anchor groups (required literal tokens) a sentence must hold.
+        self._needs: set[frozenset[int]] = set()
+        anchor_keys: dict[tuple[str, ...], str] = {}
         tokenizer = nlp.make_doc
         for pattern in self.patterns:
             key = vocab.strings.add(pattern.id)
@@ -105,11 +139,17 @@ class RuleMatcher:
                 self._phrases.add(pattern.id, [Doc(vocab, words=words) for words in sequences])
             else:
                 self._tokens.add(pattern.id, [pattern.pattern])
-                words = anchor_words(pattern.pattern)
-                if words is None:
+                groups = required_words(pattern.pattern)
+                if not groups:
                     self._unanchored = True
-                else:
-                    self._anchors.add("ANCHOR", [tokenizer(w) for w in words])
+                    continue
+                needs = []
+                for words in groups:
+                    group = anchor_keys.setdefault(tuple(words), f"ANCHOR{len(anchor_keys)}")
+                    if group not in self._anchors:
+                        self._anchors.add(group, [tokenizer(w) for w in words])
+                    needs.append(vocab.strings.add(group))
+                self._needs.add(frozenset(needs))
         self._has_tokens = len(self._tokens) > 0
 
     def __call__(self, doc: Doc, sentences: Sequence[Span] | None = None) -> list[Hit]:
@@ -119,7 +159,8 @@ class RuleMatcher:
         stretches of text they cover are returned (None: the whole doc).
         """
         runs = _runs(doc, sentences)
-        hits = [Hit(self._by_key[k], s, e) for run in runs for k, s, e in self._phrases(run)]
+        by_key, new = self._by_key, tuple.__new__  # Hit(...) without the NamedTuple wrapper
+        hits = [new(Hit, (by_key[k], s, e)) for run in runs for k, s, e in self._phrases(run)]
         if self._has_tokens:
             for span in self._token_scopes(doc, sentences, runs):
                 for key, start, end in self._tokens(span):
@@ -130,20 +171,28 @@ class RuleMatcher:
     def _token_scopes(
         self, doc: Doc, sentences: Sequence[Span] | None, runs: list[Doc | Span]
     ) -> list[Span]:
-        if sentences is None:
-            sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+        index = sentence_index(doc) if sentences is None else None
         if self._unanchored:
-            return list(sentences)
-        anchors = [start for run in runs for _, start, _ in self._anchors(run)]
-        if not anchors:
-            return []
-        starts = [s.start for s in sentences]
-        chosen: dict[int, Span] = {}
-        for start in anchors:
-            index = bisect_right(starts, start) - 1
-            if index >= 0 and start < sentences[index].end:
-                chosen.setdefault(index, sentences[index])
-        return [chosen[i] for i in sorted(chosen)]
+            return index.spans() if index is not None else list(sentences)  # type: ignore[arg-type]
+        found: dict[int, set[int]] = {}
+        if index is not None:
+            starts, ends = index.starts, index.ends
+        else:
+            starts = [s.start for s in sentences]  # type: ignore[union-attr]
+            ends = [s.end for s in sentences]  # type: ignore[union-attr]
+        for run in runs:
+            for key, start, _ in self._anchors(run):
+                position = bisect_right(starts, start) - 1
+                if position >= 0 and start < ends[position]:
+                    found.setdefault(position, set()).add(key)
+        chosen = [
+            position
+            for position in sorted(found)
+            if any(needs <= found[position] for needs in self._needs)
+        ]
+        if index is not None:
+            return [index.span(i) for i in chosen]
+        return [sentences[i] for i in chosen]  # type: ignore[index]
 
 
 def _runs(doc: Doc, sentences: Sequence[Span] | None) -> list[Doc | Span]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _LINE = re.compile(r"[^\n]+")
 # "- ", "• ", "1. ", "1.2 ", "a) ", "(iii) " at the start of a line.
@@ -27,8 +27,7 @@ _NUMBER_ABBREVIATIONS = frozenset(
 BULLET, NUMBER, ROMAN, LETTER = "bullet", "number", "roman", "letter"
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One non-empty line: its character range, and where the text after a list marker starts."""
 
     start: int
@@ -65,12 +64,13 @@ def marker_kind(text: str, line: Line) -> str | None:
 
 def iter_lines(text: str, start: int = 0, end: int | None = None) -> Iterator[Line]:
     """Non-empty lines (of ``text[start:end]``) with their list-marker offsets."""
+    marker_at = _MARKER.match
     for match in _LINE.finditer(text, start, len(text) if end is None else end):
         first, last = match.span()
         line = match.group()
-        if not line.strip():
+        if line.isspace():
             continue
-        marker = _MARKER.match(line)
+        marker = marker_at(line)
         content = first + (marker.end() if marker and marker.end() < len(line) else 0)
         while content < last and text[content] in " \t":
             content += 1

@@ -13,14 +13,13 @@ which sets out our expectations for how organisations should apologise").
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
 
-import numpy
-from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..extensions import Sentences
+from ..extensions import sentences as sentence_index
 from ..labels import ACTION_KINDS, ACTIONS_KEY, SECTIONS_KEY
 from ..rules import Hit, RuleMatcher
 from .base import PatternComponent
@@ -47,9 +46,6 @@ _KIND_RANK.update({kind: 0 for kind in ACTION_KINDS if kind not in _KIND_RANK})
 _FOR_WORDS = frozenset({"for", "about", "over", "regarding"})
 _MARKER_TOKENS = 4  # a list marker sentence ("1.", "(a)", "•") is at most this many tokens
 _LEAD_REACH = 8  # content sentences walked back to find a list's lead-in
-_MARKER_RE = re.compile(
-    r"^\s*(?:[-•*\u2022\u2013]|\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]+[.)])\s*$"
-)
 _NUMBER = r"(?:one|two|three|four|five|six|eight|ten|twelve|\d+)"
 _DEADLINE = re.compile(
     rf"\bwithin (?:{_NUMBER} (?:working |calendar )?(?:days?|weeks?|months?)|a (?:month|week))"
@@ -81,7 +77,7 @@ class ActionsTagger(PatternComponent):
         # sentences.
         self._matcher = RuleMatcher(self.nlp, [p for p in rest if p.is_phrase])
         self._tokens = RuleMatcher(self.nlp, [p for p in rest if not p.is_phrase])
-        self._framed = WordSetMatcher(framed)
+        self._framed = WordSetMatcher(framed, self.nlp.vocab)
 
     def __call__(self, doc: Doc) -> Doc:
         doc.spans[ACTIONS_KEY] = self._actions(doc)
@@ -95,16 +91,18 @@ class ActionsTagger(PatternComponent):
             s.label_ == "action" for s in sections
         ):
             return []
-        sentences = _sentences(doc)
-        starts = [s.start for s in sentences]
+        sents = sentence_index(doc)
+        starts, ends = sents.starts, sents.ends
         section_starts = [s.start for s in sections]
 
         def section(token: int) -> str | None:
             where = bisect_right(section_starts, token) - 1
             return sections[where].label_ if where >= 0 else None
 
-        leads = _lead_ins(sentences, starts, hits)
-        framed = [sentences[i] for i in _framed_sentences(sentences, hits, section, leads)]
+        leads = _lead_ins(sents, hits)
+        framed = [
+            sents.span(i) for i in _framed_sentences(sents, hits, section_starts, sections, leads)
+        ]
         if framed:
             more = self._framed(framed) + self._tokens(doc, framed)
             hits = sorted(hits + more, key=lambda h: (h.start, -h.end, h.pattern.id))
@@ -114,8 +112,8 @@ class ActionsTagger(PatternComponent):
         hit_starts = [h.start for h in hits]
 
         def sentence_hits(index: int) -> list[Hit]:
-            s = sentences[index]
-            return hits[bisect_right(hit_starts, s.start - 1) : bisect_right(hit_starts, s.end - 1)]
+            lo = bisect_right(hit_starts, starts[index] - 1)
+            return hits[lo : bisect_right(hit_starts, ends[index] - 1)]
 
         spans: list[Span] = []
         seen: set[tuple[str, int]] = set()
@@ -133,52 +131,42 @@ class ActionsTagger(PatternComponent):
             if not _is_action(trigger, own, lead_hits, where, doc):
                 continue
             seen.add(key)
-            sentence = sentences[index]
-            span = Span(doc, sentence.start, sentence.end, trigger.pattern.label)
+            span = Span(doc, starts[index], ends[index], trigger.pattern.label)
             span.id_ = trigger.pattern.id
-            deadline = _DEADLINE.search(sentence.text)
+            deadline = _DEADLINE.search(sents.text(index))
             if deadline is None and lead is not None:
-                deadline = _DEADLINE.search(sentences[lead].text)
+                deadline = _DEADLINE.search(sents.text(lead))
             span._.deadline = deadline.group() if deadline else None
             spans.append(span)
         return spans
 
 
-def _sentences(doc: Doc) -> list[Span]:
-    """The doc's sentences, found from the sentence-start array (no walk over tokens)."""
-    if not doc.has_annotation("SENT_START"):
-        return [doc[:]]
-    flags = doc.to_array(SENT_START)
-    starts = [int(i) for i in numpy.flatnonzero(flags == 1)]
-    if not starts or starts[0] != 0:
-        starts.insert(0, 0)
-    ends = [*starts[1:], len(doc)]
-    return [doc[a:b] for a, b in zip(starts, ends, strict=True)]
-
-
 def _framed_sentences(
-    sentences: list[Span],
+    sents: Sentences,
     hits: list[Hit],
-    section: Callable[[int], str | None],
+    section_starts: list[int],
+    sections: list[Span],
     leads: list[int | None],
 ) -> list[int]:
     """Indices of the sentences that can hold an action: with a CONTEXT or PAST word, in the
     action section, or list items whose lead-in has one."""
-    starts = [s.start for s in sentences]
+    starts = sents.starts
     chosen: set[int] = set()
     for hit in hits:
         if hit.pattern.label in (CONTEXT, PAST):
             index = bisect_right(starts, hit.start) - 1
             if index >= 0:
                 chosen.add(index)
-    for index, sentence in enumerate(sentences):
-        if index in chosen:
+    # The sentences that start in an action section, as index ranges.
+    for position, sec in enumerate(sections):
+        if sec.label_ != "action":
             continue
-        if section(sentence.start) == "action":
-            chosen.add(index)
-            continue
-        lead = leads[index]
-        if lead is not None and lead in chosen:
+        stop = section_starts[position + 1] if position + 1 < len(sections) else None
+        first = bisect_left(starts, sec.start)
+        last = bisect_left(starts, stop) if stop is not None else len(starts)
+        chosen.update(range(first, last))
+    for index, lead in enumerate(leads):
+        if lead is not None and index not in chosen and lead in chosen:
             chosen.add(index)
     return sorted(chosen)
 
@@ -251,27 +239,26 @@ def _is_action(
     return past and section in PAST_SECTIONS
 
 
-def _is_marker(sentence: Span) -> bool:
-    return len(sentence) <= _MARKER_TOKENS and bool(_MARKER_RE.match(sentence.text))
-
-
-def _lead_ins(sentences: list[Span], starts: list[int], hits: list[Hit]) -> list[int | None]:
+def _lead_ins(sents: Sentences, hits: list[Hit]) -> list[int | None]:
     """For each sentence, the lead-in its list item hangs from ("the Council has agreed to:").
 
     A sentence right after a list marker hangs from the nearest earlier sentence ending in ":"
     (or holding a ``LEAD`` phrase) with fewer than ``_LEAD_REACH`` content sentences between.
+    A list marker is a sentence of at most ``_MARKER_TOKENS`` tokens of marker text.
     """
+    starts, ends = sents.starts, sents.ends
     flagged = {bisect_right(starts, h.start) - 1 for h in hits if h.pattern.label == LEAD}
     colons = {h.start for h in hits if h.pattern.label == COLON}
+    doc = sents.doc
     leads: list[int | None] = []
     last_lead: int | None = None
     between = 0
     previous_marker = False
-    for index, sentence in enumerate(sentences):
-        marker = _is_marker(sentence)
+    for index, is_marker in enumerate(sents.markers()):
+        marker = is_marker and ends[index] - starts[index] <= _MARKER_TOKENS
         leads.append(last_lead if previous_marker and between < _LEAD_REACH else None)
         if not marker:
-            if index in flagged or _ends_with_colon(sentence, colons):
+            if index in flagged or _ends_with_colon(doc, starts[index], ends[index], colons):
                 last_lead, between = index, 0
             elif last_lead is not None:
                 between += 1
@@ -279,12 +266,11 @@ def _lead_ins(sentences: list[Span], starts: list[int], hits: list[Hit]) -> list
     return leads
 
 
-def _ends_with_colon(sentence: Span, colons: set[int]) -> bool:
+def _ends_with_colon(doc: Doc, start: int, end: int, colons: set[int]) -> bool:
     """Whether the sentence's last token, or the last before trailing white space, is ":"."""
-    end = sentence.end
     if end - 1 in colons:
         return True
-    return end - 2 in colons and sentence.start <= end - 2 and sentence[-1].is_space
+    return end - 2 in colons and start <= end - 2 and doc[end - 1].is_space
 
 
 @Language.factory(

@@ -9,7 +9,7 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import doc_text
+from ..extensions import doc_text, forget_sentences
 from ..labels import SECTIONS_KEY
 from ..patterns import Pattern
 from ..segment import iter_lines, split_sentences
@@ -19,7 +19,6 @@ HEADER = "header"
 FURNITURE = "furniture"
 PAGE_END = "page_end"  # furniture after which the rest of the page is furniture too
 _MAX_HEADING = 90
-_SPACES = re.compile(r"\s+")
 
 
 _FOOTNOTE = re.compile(r"(?<=[a-z])\d{1,2}$")  # "The Ombudsman's role and powers7"
@@ -34,7 +33,8 @@ IMPLICIT_SUMMARY = "section.summary_after_header"
 
 def heading_key(line: str) -> str:
     """A line normalised for heading lookup: lower case, straight quotes, no end punctuation."""
-    key = _SPACES.sub(" ", line.replace("\u2019", "'").replace("\u2018", "'")).strip().lower()
+    # ``split`` and ``\s`` know the same white space: this is ``\s+`` -> " " and ``strip``.
+    key = " ".join(line.replace("\u2019", "'").replace("\u2018", "'").split()).lower()
     return key.rstrip(":?.- ").strip()
 
 
@@ -144,6 +144,7 @@ class Sectionizer(PatternComponent):
             positions = positions[positions < len(doc)]
             starts[positions] = 1
         doc.from_array([SENT_START], starts.reshape(-1, 1).astype("uint64"))
+        forget_sentences(doc)
 
     @staticmethod
     def _section_spans(doc: Doc, text: str, sections: list[tuple[int, str, str]]) -> list[Span]:
