@@ -103,12 +103,15 @@ def _compatible(a: str | None, b: str | None) -> bool:
 
 
 def actions(spans: list[Span]) -> list[Action]:
+    """The non-payment actions, each with its sentence (without trailing white space)."""
     actions = []
     for s in spans:
+        text = doc_text(s.doc)  # Span.text would rebuild it from the tokens
         start, end = s.start_char, s.end_char
-        text = doc_text(s.doc)[start:end]  # Span.text would rebuild it from the tokens
+        while end > start and text[end - 1].isspace():
+            end -= 1
         actions.append(
-            Action(kind=s.label_, text=text, start=start, end=end, deadline=s._.deadline)
+            Action(kind=s.label_, text=text[start:end], start=start, end=end, deadline=s._.deadline)
         )
     return actions
 

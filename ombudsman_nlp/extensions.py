@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from bisect import bisect_right
 from weakref import WeakKeyDictionary
 
@@ -44,13 +45,15 @@ class Sentences:
 
     Read once from the token arrays; :meth:`span` builds a ``Span`` only when asked for one.
     The character offsets are those of ``Span.start_char`` / ``Span.end_char``, so
-    ``text[start_chars[i]:end_chars[i]]`` is the sentence's ``Span.text``.
+    ``text[start_chars[i]:end_chars[i]]`` is the sentence's ``Span.text``. It refers to its
+    doc weakly (it is cached against the doc in a ``WeakKeyDictionary``, whose values must
+    not keep their key alive).
     """
 
-    __slots__ = ("doc", "starts", "ends", "start_chars", "end_chars", "_spans", "_markers")
+    __slots__ = ("_doc", "starts", "ends", "start_chars", "end_chars", "_markers")
 
     def __init__(self, doc: Doc) -> None:
-        self.doc = doc
+        self._doc = weakref.ref(doc)
         n = len(doc)
         if n and doc.has_annotation("SENT_START"):
             array = doc.to_array([SENT_START, IDX, LENGTH])
@@ -73,18 +76,21 @@ class Sentences:
             self.start_chars, self.end_chars = [], []
         self.starts: list[int] = starts
         self.ends: list[int] = ends
-        self._spans: dict[int, Span] = {}
         self._markers: list[bool] | None = None
+
+    @property
+    def doc(self) -> Doc:
+        doc = self._doc()
+        if doc is None:
+            raise ReferenceError("the doc of these sentences no longer exists")
+        return doc
 
     def __len__(self) -> int:
         return len(self.starts)
 
     def span(self, index: int) -> Span:
-        """The sentence as a ``Span`` (made once)."""
-        span = self._spans.get(index)
-        if span is None:
-            span = self._spans[index] = self.doc[self.starts[index] : self.ends[index]]
-        return span
+        """The sentence as a ``Span``."""
+        return self.doc[self.starts[index] : self.ends[index]]
 
     def spans(self) -> list[Span]:
         return [self.span(i) for i in range(len(self.starts))]

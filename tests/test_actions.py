@@ -230,3 +230,13 @@ def test_what_the_complainant_asked_for_is_not_an_action(nlp) -> None:
     # 24-009-439 (narrative): the complainant's request
     text = "Mr X asked the Council to consider his complaint at stage 3 in January 2024."
     assert kinds(nlp, text) == []
+
+
+def test_action_records_hold_their_sentence_without_trailing_space(nlp) -> None:
+    text = (SEEDS / "000_5a2b375e91cba30c.txt").read_text(encoding="utf-8")
+    actions = build_decision(nlp(text)).actions
+    apology = next(a for a in actions if a.text.startswith("Apologise to Mr X"))
+    assert apology.text == "Apologise to Mr X for the delays."
+    assert apology.deadline == "within 4 weeks of this decision"
+    for action in actions:
+        assert text[action.start : action.end] == action.text == action.text.strip()
