@@ -255,13 +255,9 @@ def test_gold_against_itself_is_perfect(gold):
 
 
 @pytest.mark.parametrize("name", ["seeds.jsonl", "dev.jsonl"])
-def test_shared_gold_against_itself_is_perfect(name):
-    for folder in (REPO / "data", Path("/work/shared/data")):
-        if (folder / name).exists():
-            records = load(folder / name)
-            _all_ratios_one(score(records, records))
-            return
-    pytest.skip(f"{name} not available")
+def test_bundled_gold_against_itself_is_perfect(name):
+    records = load(REPO / "training" / name)
+    _all_ratios_one(score(records, records))
 
 
 # --------------------------------------------------------------------------- matching
