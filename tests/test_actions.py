@@ -11,14 +11,8 @@ from pathlib import Path
 import pytest
 
 from ombudsman_nlp.decision import build_decision
-from ombudsman_nlp.pipeline import load
 
 SEEDS = Path(__file__).resolve().parent.parent / "training" / "seeds"
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load()
 
 
 def kinds(nlp, text: str) -> list[tuple[str, str | None]]:

@@ -23,11 +23,6 @@ SEEDS = sorted((ROOT / "training" / "seeds").glob("*.txt"))
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    return ombudsman_nlp.load()
-
-
-@pytest.fixture(scope="module")
 def seed_text() -> str:
     return SEEDS[1].read_text(encoding="utf-8")
 

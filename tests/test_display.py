@@ -18,11 +18,6 @@ SEED = ROOT / "training" / "seeds" / "000_5a2b375e91cba30c.txt"
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    return ombudsman_nlp.load()
-
-
-@pytest.fixture(scope="module")
 def doc(nlp):
     doc = nlp(SEED.read_text(encoding="utf-8"))
     doc._.doc_id = SEED.stem

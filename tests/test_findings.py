@@ -18,11 +18,6 @@ from ombudsman_nlp.pipeline import load
 SEEDS = Path(__file__).resolve().parent.parent / "training" / "seeds.jsonl"
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return load()
-
-
 def decision(summary: str = "", complaint: str = "", findings: str = "", final: str = "") -> str:
     """A decision laid out as published: header, summary and the sections given."""
     parts = [

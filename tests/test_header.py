@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from ombudsman_nlp.components.header import parse_date, parse_header
-from ombudsman_nlp.pipeline import load
 
 FULL = (
     "Stoke-on-Trent City Council (24 001 148)\n\n"
@@ -18,11 +17,6 @@ COOKIES = (
     "These cookies enable the website to function properly (you can disable them).\n\n"
     "We recommend you set these 'ON'.\n\n"
 )
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load()
 
 
 def test_full_header(nlp):

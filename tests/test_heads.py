@@ -8,18 +8,12 @@ from pathlib import Path
 import pytest
 
 from ombudsman_nlp.components.heads import strip_item_end
-from ombudsman_nlp.pipeline import load
 
 HEADER = (
     "Example Council (24 000 001)\n\nCategory : Housing > Homelessness\n\nDecision : Upheld\n\n"
     "Decision date : 04 Jan 2024\n\nThe Ombudsman's final decision:\n\n"
     "Summary: We found fault by the Council.\n\n"
 )
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load()
 
 
 def heads(

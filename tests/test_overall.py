@@ -5,12 +5,6 @@ from __future__ import annotations
 import pytest
 
 from ombudsman_nlp.components.decision import outcome_fault
-from ombudsman_nlp.pipeline import load
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load()
 
 
 def overall(nlp, summary: str, outcome: str | None = None) -> dict:

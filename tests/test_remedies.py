@@ -13,14 +13,8 @@ import srsly
 
 from ombudsman_nlp.decision import build_decision
 from ombudsman_nlp.labels import REMEDIES_KEY
-from ombudsman_nlp.pipeline import load
 
 SEEDS = Path(__file__).resolve().parent.parent / "training" / "seeds"
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load()
 
 
 def tagged(nlp, text: str) -> list[tuple[str, float, str | None, str, str | None, str]]:

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from ombudsman_nlp.pipeline import load
 from ombudsman_nlp.segment import iter_lines, marker_kind, split_sentences
 
 SEEDS = Path(__file__).parent.parent / "training" / "seeds"
@@ -16,11 +15,6 @@ COOKIES = (
     "Google Analytics cookies help us improve the performance of the website.\n"
     "We recommend you set these 'ON'.\n\nView analytical cookies\n\n"
 )
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load()
 
 
 def labels(doc) -> list[tuple[str, str]]:
