@@ -3,11 +3,16 @@ Social Care Ombudsman, with a rule-based spaCy pipeline."""
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .annotate import AnnotationSession, annotate
-from .dataframe import to_dataframe
-from .notebook import display, render_html
 from .pipeline import load
 from .schema import Decision
+
+if TYPE_CHECKING:
+    from .dataframe import to_dataframe
+    from .notebook import display, render_html
 
 __version__ = "0.1.0"
 __all__ = [
@@ -20,3 +25,23 @@ __all__ = [
     "render_html",
     "to_dataframe",
 ]
+
+# The notebook helpers are imported on first use: loading the pipeline does not need them.
+_LAZY = {
+    "to_dataframe": "dataframe",
+    "display": "notebook",
+    "render_html": "notebook",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ombudsman_nlp' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -11,6 +11,7 @@ pattern), found by a second ``PhraseMatcher``.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
@@ -25,6 +26,7 @@ from .patterns import Pattern
 _LITERAL_KEYS = ("LOWER", "ORTH", "NORM", "TEXT")
 _APOSTROPHES = ("'", "\u2019")
 MAX_EXPANSION = 2000  # word sequences a token pattern may stand for and still run as phrases
+_PLAIN_WORD = re.compile(r"[a-z]+")  # a chunk the tokenizer keeps whole, unless a special case
 
 
 class Hit(NamedTuple):
@@ -127,18 +129,19 @@ class RuleMatcher:
         # Per token pattern, the anchor groups (required literal tokens) a sentence must hold.
         self._needs: set[frozenset[int]] = set()
         anchor_keys: dict[tuple[str, ...], str] = {}
-        tokenizer = nlp.make_doc
-        for pattern in self.patterns:
-            key = vocab.strings.add(pattern.id)
-            self._by_key[key] = pattern
+        lower_keys = _LowerKeys(nlp)
+        for number, pattern in enumerate(self.patterns):
+            # Match keys by position: every key gets a lexeme, so matchers share the same few.
+            name = f"RULE{number}"
+            self._by_key[vocab.strings.add(name)] = pattern
             sequences = None if pattern.is_phrase else expand_to_phrases(pattern.pattern)
             if pattern.is_phrase:
-                docs = [tokenizer(v) for v in sorted(_phrase_variants(pattern.pattern))]
-                self._phrases.add(pattern.id, docs)
+                variants = sorted(_phrase_variants(pattern.pattern))
+                self._phrases.add(name, [lower_keys.of_phrase(v) for v in variants])
             elif sequences is not None:
-                self._phrases.add(pattern.id, [Doc(vocab, words=words) for words in sequences])
+                self._phrases.add(name, [lower_keys.of_words(w) for w in sequences])
             else:
-                self._tokens.add(pattern.id, [pattern.pattern])
+                self._tokens.add(name, [pattern.pattern])
                 groups = required_words(pattern.pattern)
                 if not groups:
                     self._unanchored = True
@@ -147,7 +150,7 @@ class RuleMatcher:
                 for words in groups:
                     group = anchor_keys.setdefault(tuple(words), f"ANCHOR{len(anchor_keys)}")
                     if group not in self._anchors:
-                        self._anchors.add(group, [tokenizer(w) for w in words])
+                        self._anchors.add(group, [lower_keys.of_phrase(w) for w in words])
                     needs.append(vocab.strings.add(group))
                 self._needs.add(frozenset(needs))
         self._has_tokens = len(self._tokens) > 0
@@ -208,3 +211,29 @@ def _runs(doc: Doc, sentences: Sequence[Span] | None) -> list[Doc | Span]:
     if len(bounds) == 1 and bounds[0] == [0, len(doc)]:
         return [doc]
     return [doc[start:end] for start, end in bounds]
+
+
+class _LowerKeys:
+    """The ``LOWER`` values a ``PhraseMatcher`` pattern is made of, without building docs.
+
+    ``PhraseMatcher.add`` takes sequences of attribute values as well as docs. Building a
+    doc per phrase creates a lexeme (with all its attributes) for every new word, which made
+    up most of the load time; a phrase of plain lower-case words that the tokenizer keeps
+    whole is hashed directly, anything else goes through the tokenizer.
+    """
+
+    def __init__(self, nlp: Language) -> None:
+        self._tokenizer = nlp.tokenizer
+        self._strings = nlp.vocab.strings
+        self._special_cases = set(nlp.tokenizer.rules or ())
+
+    def of_words(self, words: Sequence[str]) -> list[int]:
+        """The values of a sequence of single tokens."""
+        return [self._strings.add(word.lower()) for word in words]
+
+    def of_phrase(self, phrase: str) -> list[int]:
+        """The values of the tokens the tokenizer makes of ``phrase``."""
+        chunks = phrase.split(" ")
+        if all(_PLAIN_WORD.fullmatch(c) and c not in self._special_cases for c in chunks):
+            return [self._strings.add(chunk) for chunk in chunks]
+        return [token.lower for token in self._tokenizer(phrase)]
