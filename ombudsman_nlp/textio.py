@@ -13,9 +13,11 @@ Nothing here imports spaCy. The entry points are:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -643,13 +645,84 @@ def iter_inputs(paths: Iterable[str | Path] | str | Path) -> Iterator[InputDoc]:
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    seen: dict[str, str] = {}
+    seen = FirstSources()
     for path in paths:
         for doc in _iter_path(Path(path)):
             first = seen.setdefault(doc.id, doc.source)
             if first != doc.source:
                 doc.warnings.append(f"duplicate id {doc.id!r} (first used by {first})")
             yield doc
+
+
+class FirstSources:
+    """The source where each id was first seen, in about 32 bytes per id.
+
+    A long stream of records must not hold every id string: ids are kept as 64-bit
+    fingerprints in an open-addressing table of two arrays, and sources as a file index and
+    a line number (``path.jsonl:17``), so only the distinct files are kept as strings.
+    """
+
+    def __init__(self) -> None:
+        self._keys = array("Q", bytes(8 * 1024))  # 0 marks an empty slot
+        self._values = array("Q", bytes(8 * 1024))
+        self._count = 0
+        self._files: list[str] = []
+        self._file_numbers: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return self._count
+
+    def setdefault(self, key: str, source: str) -> str:
+        """The first source recorded for ``key``; ``source`` if ``key`` is new."""
+        fingerprint = _fingerprint(key)
+        slot = self._slot(fingerprint)
+        if self._keys[slot] == fingerprint:
+            return self._source(self._values[slot])
+        self._keys[slot] = fingerprint
+        self._values[slot] = self._pack(source)
+        self._count += 1
+        if 2 * self._count > len(self._keys):
+            self._grow()
+        return source
+
+    def _slot(self, fingerprint: int) -> int:
+        keys, mask = self._keys, len(self._keys) - 1
+        slot = fingerprint & mask
+        while keys[slot] not in (0, fingerprint):
+            slot = (slot + 1) & mask
+        return slot
+
+    def _grow(self) -> None:
+        old = zip(self._keys, self._values, strict=True)
+        self._keys = array("Q", bytes(16 * len(self._keys)))
+        self._values = array("Q", bytes(8 * len(self._keys)))
+        for fingerprint, value in old:
+            if fingerprint:
+                slot = self._slot(fingerprint)
+                self._keys[slot] = fingerprint
+                self._values[slot] = value
+
+    def _pack(self, source: str) -> int:
+        file, _, line = source.rpartition(":")
+        if file and line.isdigit() and len(line) < 10:
+            line_part = int(line) + 1  # 0: the source names no line
+        else:
+            file, line_part = source, 0
+        number = self._file_numbers.get(file)
+        if number is None:
+            number = self._file_numbers[file] = len(self._files)
+            self._files.append(file)
+        return number << 32 | line_part
+
+    def _source(self, value: int) -> str:
+        file, line_part = self._files[value >> 32], value & 0xFFFFFFFF
+        return f"{file}:{line_part - 1}" if line_part else file
+
+
+def _fingerprint(key: str) -> int:
+    """A non-zero 64-bit fingerprint of ``key``."""
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little") | 1
 
 
 def _iter_path(path: Path) -> Iterator[InputDoc]:

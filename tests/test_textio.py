@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 from ombudsman_nlp.textio import (
     EmptyInput,
+    FirstSources,
     InputDoc,
     UnreadableInput,
     clean_text,
@@ -464,6 +466,40 @@ def test_iter_duplicate_ids_warn(tmp_path):
     first, second = iter_inputs([tmp_path / "a", tmp_path / "b"])
     assert first.warnings == []
     assert second.warnings == [f"duplicate id 'x' (first used by {tmp_path / 'a' / 'x.txt'})"]
+
+
+def test_iter_duplicate_ids_across_jsonl_files_name_the_first_line(tmp_path):
+    first_file, second_file = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    first_file.write_text(
+        "".join(json.dumps({"id": f"d{i}", "text": SUMMARY}) + "\n" for i in range(3000)),
+        encoding="utf-8",
+    )
+    second_file.write_text(
+        json.dumps({"id": "d2500", "text": SUMMARY})
+        + "\n"
+        + json.dumps({"id": "new", "text": SUMMARY}),
+        encoding="utf-8",
+    )
+    *_, repeated, new = iter_inputs([first_file, second_file])
+    assert repeated.warnings == [f"duplicate id 'd2500' (first used by {first_file}:2501)"]
+    assert new.warnings == []
+
+
+def test_first_sources_keep_ids_as_fingerprints():
+    seen = FirstSources()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for number in range(1, 50_001):
+        assert seen.setdefault(f"decision-{number}", f"archive.jsonl:{number}") == (
+            f"archive.jsonl:{number}"
+        )
+    grown = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert len(seen) == 50_000
+    assert seen.setdefault("decision-31337", "other.jsonl:1") == "archive.jsonl:31337"
+    assert seen.setdefault("notes", "C:/decisions/notes.txt") == "C:/decisions/notes.txt"
+    assert seen.setdefault("notes", "x") == "C:/decisions/notes.txt"
+    assert grown < 50_000 * 48  # the id and source strings alone would take over 100 bytes each
 
 
 def test_iter_special_files_are_errors(tmp_path):
