@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import ClassVar
 
@@ -30,16 +33,18 @@ class PatternComponent:
         self.nlp = nlp
         self.name = name
         self.patterns: list[Pattern] = []
-        if use_default_patterns:
-            self.set_patterns(bundled(self.pattern_file, self.pattern_labels))
-        else:
-            self.set_patterns([])
+        with paused_gc():
+            if use_default_patterns:
+                self.set_patterns(bundled(self.pattern_file, self.pattern_labels))
+            else:
+                self.set_patterns([])
 
     # -- patterns -------------------------------------------------------------------------
     def set_patterns(self, patterns: Iterable[Pattern | dict]) -> None:
         """Replace the rule set (dicts are validated like pattern-file lines)."""
-        self.patterns = self._validated(patterns)
-        self._compile()
+        with paused_gc():
+            self.patterns = self._validated(patterns)
+            self._compile()
 
     def add_patterns(self, patterns: Iterable[Pattern | dict]) -> None:
         """Add rules to the current set."""
@@ -52,8 +57,8 @@ class PatternComponent:
     def _validated(self, patterns: Iterable[Pattern | dict]) -> list[Pattern]:
         items = list(patterns)
         if all(isinstance(p, Pattern) for p in items):
-            ids = [p.id for p in items]
-            duplicates = sorted({i for i in ids if ids.count(i) > 1})
+            counts = Counter(p.id for p in items)
+            duplicates = sorted(i for i, n in counts.items() if n > 1)
             if duplicates:
                 raise PatternError(f"{self.name}: duplicate pattern ids {duplicates}")
             return items
@@ -81,3 +86,19 @@ class PatternComponent:
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> PatternComponent:
         self.set_patterns(srsly.msgpack_loads(data)["patterns"])
         return self
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a rule set is built.
+
+    Building matchers allocates thousands of long-lived objects, each allocation burst
+    triggering full collections that scan everything spaCy has loaded; none of it is garbage.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
