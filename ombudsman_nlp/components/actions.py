@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from itertools import compress
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -85,26 +86,31 @@ class ActionsTagger(PatternComponent):
 
     def _actions(self, doc: Doc) -> list[Span]:
         hits = self._matcher(doc)
-        sections = list(doc.spans[SECTIONS_KEY]) if SECTIONS_KEY in doc.spans else []
+        sections = (
+            [(s.start, s.label_) for s in doc.spans[SECTIONS_KEY]]
+            if SECTIONS_KEY in doc.spans
+            else []
+        )
         wanted = (CONTEXT, PAST, *ACTION_KINDS)
         if not any(h.pattern.label in wanted for h in hits) and not any(
-            s.label_ == "action" for s in sections
+            label == "action" for _, label in sections
         ):
             return []
         sents = sentence_index(doc)
         starts, ends = sents.starts, sents.ends
-        section_starts = [s.start for s in sections]
+        section_starts = [start for start, _ in sections]
+        section_labels = [label for _, label in sections]
 
         def section(token: int) -> str | None:
             where = bisect_right(section_starts, token) - 1
-            return sections[where].label_ if where >= 0 else None
+            return section_labels[where] if where >= 0 else None
 
         leads = _lead_ins(sents, hits)
-        framed = [
-            sents.span(i) for i in _framed_sentences(sents, hits, section_starts, sections, leads)
-        ]
+        framed = _framed_sentences(sents, hits, section_starts, section_labels, leads)
         if framed:
-            more = self._framed(framed) + self._tokens(doc, framed)
+            more = self._framed.match(doc, [(starts[i], ends[i]) for i in framed])
+            if self._tokens.patterns:
+                more += self._tokens(doc, [sents.span(i) for i in framed])
             hits = sorted(hits + more, key=lambda h: (h.start, -h.end, h.pattern.id))
         triggers = [h for h in hits if h.pattern.label in ACTION_KINDS]
         if not triggers:
@@ -126,7 +132,7 @@ class ActionsTagger(PatternComponent):
             if key in seen:
                 continue
             own = sentence_hits(index)
-            lead = leads[index]
+            lead = leads.get(index)
             lead_hits = sentence_hits(lead) if lead is not None else []
             if not _is_action(trigger, own, lead_hits, where, doc):
                 continue
@@ -145,8 +151,8 @@ def _framed_sentences(
     sents: Sentences,
     hits: list[Hit],
     section_starts: list[int],
-    sections: list[Span],
-    leads: list[int | None],
+    section_labels: list[str],
+    leads: dict[int, int],
 ) -> list[int]:
     """Indices of the sentences that can hold an action: with a CONTEXT or PAST word, in the
     action section, or list items whose lead-in has one."""
@@ -158,15 +164,15 @@ def _framed_sentences(
             if index >= 0:
                 chosen.add(index)
     # The sentences that start in an action section, as index ranges.
-    for position, sec in enumerate(sections):
-        if sec.label_ != "action":
+    for position, label in enumerate(section_labels):
+        if label != "action":
             continue
-        stop = section_starts[position + 1] if position + 1 < len(sections) else None
-        first = bisect_left(starts, sec.start)
+        stop = section_starts[position + 1] if position + 1 < len(section_starts) else None
+        first = bisect_left(starts, section_starts[position])
         last = bisect_left(starts, stop) if stop is not None else len(starts)
         chosen.update(range(first, last))
-    for index, lead in enumerate(leads):
-        if lead is not None and index not in chosen and lead in chosen:
+    for index, lead in leads.items():  # in sentence order: a lead-in may be a list item
+        if index not in chosen and lead in chosen:
             chosen.add(index)
     return sorted(chosen)
 
@@ -239,38 +245,50 @@ def _is_action(
     return past and section in PAST_SECTIONS
 
 
-def _lead_ins(sents: Sentences, hits: list[Hit]) -> list[int | None]:
-    """For each sentence, the lead-in its list item hangs from ("the Council has agreed to:").
+def _lead_ins(sents: Sentences, hits: list[Hit]) -> dict[int, int]:
+    """The lead-in each list item hangs from ("the Council has agreed to:"), by sentence.
 
     A sentence right after a list marker hangs from the nearest earlier sentence ending in ":"
     (or holding a ``LEAD`` phrase) with fewer than ``_LEAD_REACH`` content sentences between.
-    A list marker is a sentence of at most ``_MARKER_TOKENS`` tokens of marker text.
+    A list marker is a sentence of at most ``_MARKER_TOKENS`` tokens of marker text. Sentences
+    that hang from none are left out.
     """
     starts, ends = sents.starts, sents.ends
-    flagged = {bisect_right(starts, h.start) - 1 for h in hits if h.pattern.label == LEAD}
-    colons = {h.start for h in hits if h.pattern.label == COLON}
+    markers = [
+        i
+        for i in compress(range(len(starts)), sents.markers())
+        if ends[i] - starts[i] <= _MARKER_TOKENS
+    ]
+    if not markers:
+        return {}
     doc = sents.doc
-    leads: list[int | None] = []
-    last_lead: int | None = None
-    between = 0
-    previous_marker = False
-    for index, is_marker in enumerate(sents.markers()):
-        marker = is_marker and ends[index] - starts[index] <= _MARKER_TOKENS
-        leads.append(last_lead if previous_marker and between < _LEAD_REACH else None)
-        if not marker:
-            if index in flagged or _ends_with_colon(doc, starts[index], ends[index], colons):
-                last_lead, between = index, 0
-            elif last_lead is not None:
-                between += 1
-        previous_marker = marker
+    lead_ins: set[int] = set()
+    for hit in hits:
+        label = hit.pattern.label
+        if label == LEAD:
+            lead_ins.add(bisect_right(starts, hit.start) - 1)
+        elif label == COLON:
+            # The sentence's last token, or the last before trailing white space, is ":".
+            index = bisect_right(starts, hit.start) - 1
+            end = ends[index]
+            if hit.start == end - 1 or (hit.start == end - 2 and doc[end - 1].is_space):
+                lead_ins.add(index)
+    lead_ins.difference_update(markers)
+    candidates = sorted(lead_ins)
+    leads: dict[int, int] = {}
+    for marker in markers:
+        index = marker + 1
+        if index >= len(starts):
+            break
+        position = bisect_right(candidates, marker) - 1
+        if position < 0:
+            continue
+        lead = candidates[position]
+        # Content sentences between the lead-in and the item: neither markers nor lead-ins.
+        between = marker - lead - (bisect_right(markers, marker) - bisect_right(markers, lead))
+        if between < _LEAD_REACH:
+            leads[index] = lead
     return leads
-
-
-def _ends_with_colon(doc: Doc, start: int, end: int, colons: set[int]) -> bool:
-    """Whether the sentence's last token, or the last before trailing white space, is ":"."""
-    if end - 1 in colons:
-        return True
-    return end - 2 in colons and start <= end - 2 and doc[end - 1].is_space
 
 
 @Language.factory(

@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
 from typing import Any
 
 from spacy.attrs import LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from ..patterns import Pattern
-from ..rules import Hit, _runs
+from ..rules import Hit
 
 _SPACE_WORD = "\x00"  # stands for a whitespace token: no word pattern matches it
 _ALPHA = r"[^\W\d_]+"
@@ -93,17 +92,108 @@ def _first_words(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
     return _token_words(pattern[0])
 
 
+_REPEAT = re.compile(r"^\{(\d*)(,?)(\d*)\}$")
+_ALPHA_WORD = re.compile(_ALPHA)
+_MANY = 1 << 30  # no upper bound on a repeat
+# A token of a pattern on word ids: the ids one of which the token's lower case must be (None:
+# an alphabetic word), and how many such tokens in a row (least, most), greedy.
+_Step = tuple[frozenset[str] | None, int, int]
+
+
+def _repeat(op: str | None) -> tuple[int, int] | None:
+    """The (least, most) times of an operator, as the regular expression reads it."""
+    if op is None:
+        return 1, 1
+    fixed = {"?": (0, 1), "*": (0, _MANY), "+": (1, _MANY)}
+    if op in fixed:
+        return fixed[op]
+    match = _REPEAT.match(op)
+    if match is None:
+        return None
+    low, comma, high = match.groups()
+    if not comma:
+        return int(low), int(low)
+    least, most = int(low) if low else 0, int(high) if high else _MANY
+    return (least, most) if least <= most else None
+
+
+def _steps(pattern: list[dict[str, Any]]) -> list[_Step] | None:
+    """The pattern as steps over token words, or None when a word of it is not one token's
+    lower case (the regular expression then runs on the sentence's text)."""
+    steps: list[_Step] = []
+    for token in pattern:
+        times = _repeat(token.get("OP"))
+        if times is None:
+            return None
+        if "IS_ALPHA" in token:
+            steps.append((None, *times))
+            continue
+        value = token["LOWER"]
+        words = frozenset(
+            {value.lower()} if isinstance(value, str) else {str(w).lower() for w in value["IN"]}
+        )
+        if any(not w or w.isspace() or " " in w or _SPACE_WORD in w for w in words):
+            return None
+        steps.append((words, *times))
+    return steps
+
+
+def _match_steps(
+    steps: list[tuple[frozenset[int] | None, int, int]],
+    lowers: list[int],
+    at: int,
+    alpha: dict[int, bool],
+) -> int | None:
+    """Where a match of the steps starting at token ``at`` of ``lowers`` ends (the regular
+    expression's backtracking order: each repeat takes as many tokens as it can first)."""
+    size = len(steps)
+
+    def step(index: int, position: int) -> int | None:
+        if index == size:
+            return position
+        ids, least, most = steps[index]
+        limit = min(most, len(lowers) - position)
+        count = 0
+        if ids is None:
+            while count < limit and alpha[lowers[position + count]]:
+                count += 1
+        else:
+            while count < limit and lowers[position + count] in ids:
+                count += 1
+        while count >= least:
+            end = step(index + 1, position + count)
+            if end is not None:
+                return end
+            count -= 1
+        return None
+
+    return step(0, at)
+
+
+class _Alpha(dict):
+    """Whether a lower-case word id is an alphabetic word, read once per id."""
+
+    def __init__(self, strings: Any) -> None:
+        super().__init__()
+        self.strings = strings
+
+    def __missing__(self, key: int) -> bool:
+        word = self.strings[key]
+        value = self[key] = not word.isspace() and _ALPHA_WORD.fullmatch(word) is not None
+        return value
+
+
 class WordSetMatcher:
     """Run compiled word-set patterns on chosen sentences; hits as token offsets.
 
     A match holds one word of each required word set of its pattern, and starts at a word
-    of the first one: one ``PhraseMatcher`` pass over the doc finds those words, a pattern is
-    tried only in the sentences holding all its sets, and only where its first word stands.
+    of the first one: a pattern is tried only in the sentences holding a word of each of its
+    sets (a set intersection of the sentence's word ids), and only where its first word stands.
     """
 
     def __init__(self, patterns: Sequence[Pattern], vocab: Vocab | None = None) -> None:
-        """``vocab``: the pipeline's, to build the word matcher now (its strings must be added
-        outside a ``memory_zone``); without it, it is built on the first call."""
+        """``vocab``: the pipeline's, to read the words' ids now (its strings must be added
+        outside a ``memory_zone``); without it, they are read on the first call."""
         self.patterns = [p for p in patterns if not p.is_phrase]
         self._compiled = [
             (p, pattern_source(p.pattern), _first_words(p.pattern))  # type: ignore[arg-type]
@@ -124,71 +214,137 @@ class WordSetMatcher:
                     needs.add(self._sets.setdefault(words, len(self._sets)))
             self._needs.append(frozenset(needs))
             self._first_set.append(None if firsts is None else self._sets[firsts])
+        self._free = [n for n, needs in enumerate(self._needs) if not needs]
         self._regexes: dict[int, re.Pattern[str]] = {}
-        self._matcher: PhraseMatcher | None = None
-        self._numbers: dict[int, int] = {}  # matcher key -> word set number
+        # Per pattern its steps over token words (None: run as a regular expression), and,
+        # once the vocab is known, over word ids.
+        self._steps = [_steps(p.pattern) for p in self.patterns]  # type: ignore[arg-type]
+        self._id_steps: list[list[tuple[frozenset[int] | None, int, int]] | None] = []
+        self._first_ids: list[frozenset[int]] = []
+        # Per lower-case word id, the numbers of the word sets holding the word.
+        self._word_sets: dict[int, frozenset[int]] = {}
+        self._known: frozenset[int] = frozenset()
         self._vocab: Vocab | None = None
         if vocab is not None:
-            self._set_matcher(vocab)
+            self._set_words(vocab)
 
-    def _set_matcher(self, vocab: Vocab) -> PhraseMatcher:
-        if self._matcher is None or self._vocab is not vocab:
-            matcher = PhraseMatcher(vocab, attr="LOWER")
-            self._numbers = {}
+    def _set_words(self, vocab: Vocab) -> dict[int, frozenset[int]]:
+        if self._vocab is not vocab:
+            numbers: dict[int, set[int]] = {}
             for words, number in self._sets.items():
-                # One token per word: a token of the set is one token whose lower case it is.
-                matcher.add(str(number), [Doc(vocab, words=[w]) for w in sorted(words)])
-                self._numbers[vocab.strings.add(str(number))] = number
-            self._matcher, self._vocab = matcher, vocab
-        return self._matcher
+                for word in words:
+                    numbers.setdefault(vocab.strings.add(word), set()).add(number)
+            self._word_sets = {key: frozenset(value) for key, value in numbers.items()}
+            self._known = frozenset(self._word_sets)
+            add = vocab.strings.add
+            self._id_steps = [
+                None
+                if steps is None
+                else [
+                    (None if words is None else frozenset(add(w) for w in words), least, most)
+                    for words, least, most in steps
+                ]
+                for steps in self._steps
+            ]
+            ids = {number: frozenset(add(w) for w in words) for words, number in self._sets.items()}
+            self._first_ids = [
+                frozenset() if first is None else ids[first] for first in self._first_set
+            ]
+            self._vocab = vocab
+        return self._word_sets
 
     def __call__(self, sentences: Sequence[Span]) -> list[Hit]:
         """Hits in the sentences (spans of one doc)."""
+        if not sentences:
+            return []
+        return self.match(sentences[0].doc, [(s.start, s.end) for s in sentences])
+
+    def match(self, doc: Doc, bounds: Sequence[tuple[int, int]]) -> list[Hit]:
+        """Hits in the sentences of ``doc`` given as token bounds ``(start, end)``."""
         hits: list[Hit] = []
-        if not self._compiled or not sentences:
+        if not self._compiled or not bounds:
             return hits
-        doc = sentences[0].doc
+        word_sets = self._set_words(doc.vocab)
+        known = self._known
         strings = doc.vocab.strings
-        # (token, word set number) for every word of a set in the sentences.
-        matcher, numbers = self._set_matcher(doc.vocab), self._numbers
-        pairs = sorted(
-            (start, numbers[key]) for run in _runs(doc, sentences) for key, start, _ in matcher(run)
-        )
-        free = [n for n, needs in enumerate(self._needs) if not needs]
-        if not pairs and not free:
-            return hits
-        tokens = [t for t, _ in pairs]
-        rows = doc.to_array(LOWER)
-        for sentence in sentences:
-            first, stop = sentence.start, sentence.end
-            here = pairs[bisect_left(tokens, first) : bisect_left(tokens, stop)]
-            present = {n for _, n in here}
-            chosen = [n for n, needs in enumerate(self._needs) if needs <= present]
+        needs, free, id_steps = self._needs, self._free, self._id_steps
+        alpha = _Alpha(strings)
+        rows = doc.to_array(LOWER).tolist()
+        for first, stop in bounds:
+            lowers = rows[first:stop]
+            found = known.intersection(lowers)  # the sentence's set words: the cheap rejection
+            if found:
+                present = set().union(*[word_sets[key] for key in found])
+                chosen = [n for n, need in enumerate(needs) if need <= present]
+            else:
+                chosen = free
             if not chosen:
                 continue
-            words = [strings[lower] for lower in rows[first:stop].tolist()]
-            words = [_SPACE_WORD if word.isspace() else word for word in words]
-            offsets = [0, *accumulate(len(word) + 1 for word in words)]
-            offsets.pop()
-            text = " ".join(words) + " "
+            # (token, word id) of every set word in the sentence, in order.
+            here = [(k, key) for k, key in enumerate(lowers) if key in found]
+            text = None
             for number in chosen:
-                pattern, source, _ = self._compiled[number]
-                regex = self._regexes.get(number)
-                if regex is None:  # compiled on first use: loading the pipeline stays quick
-                    regex = self._regexes[number] = re.compile(source)
-                first_set = self._first_set[number]
-                if first_set is None:
-                    matches: Iterator[re.Match[str]] = regex.finditer(text)
+                pattern = self._compiled[number][0]
+                steps, first_ids = id_steps[number], self._first_ids[number]
+                if steps is None:  # the regular expression on the sentence's words
+                    if text is None:
+                        text, offsets = _sentence_text(strings, lowers)
+                    spans = self._regex_matches(number, text, offsets, here)
                 else:
-                    at = [t for t, n in here if n == first_set]
-                    matches = _matches_at(regex, text, offsets, at, first)
-                for match in matches:
-                    if match.end() == match.start():
-                        continue
-                    start = bisect_left(offsets, match.start())
-                    end = bisect_left(offsets, match.end())
-                    hits.append(Hit(pattern, first + start, first + end))
+                    spans = _step_matches(steps, lowers, here, first_ids, alpha)
+                hits.extend(Hit(pattern, first + start, first + end) for start, end in spans)
         return hits
+
+    def _regex_matches(
+        self, number: int, text: str, offsets: list[int], here: list[tuple[int, int]]
+    ) -> Iterator[tuple[int, int]]:
+        """The matches (sentence token offsets) of a pattern's regular expression."""
+        regex = self._regexes.get(number)
+        if regex is None:  # compiled on first use: loading the pipeline stays quick
+            regex = self._regexes[number] = re.compile(self._compiled[number][1])
+        if self._first_set[number] is None:
+            matches: Iterator[re.Match[str]] = regex.finditer(text)
+        else:
+            first_ids = self._first_ids[number]
+            at = [k for k, key in here if key in first_ids]
+            matches = _matches_at(regex, text, offsets, at, 0)
+        for match in matches:
+            if match.end() == match.start():
+                continue
+            yield bisect_left(offsets, match.start()), bisect_left(offsets, match.end())
+
+
+def _sentence_text(strings: Any, lowers: list[int]) -> tuple[str, list[int]]:
+    """A sentence's lower-case words joined by spaces, and each word's character offset."""
+    words = [strings[key] for key in lowers]
+    words = [_SPACE_WORD if word.isspace() else word for word in words]
+    offsets = [0, *accumulate(len(word) + 1 for word in words)]
+    offsets.pop()
+    return " ".join(words) + " ", offsets
+
+
+def _step_matches(
+    steps: list[tuple[frozenset[int] | None, int, int]],
+    lowers: list[int],
+    here: list[tuple[int, int]],
+    first_ids: frozenset[int],
+    alpha: dict[int, bool],
+) -> Iterator[tuple[int, int]]:
+    """The non-overlapping matches (sentence token offsets) of a pattern's steps, leftmost
+    first, as ``finditer`` of its regular expression finds them; a pattern that starts with a
+    required word set starts only at its words (``first_ids``, found in ``here``)."""
+    if first_ids:
+        starts: Iterable[int] = [k for k, key in here if key in first_ids]
+    else:
+        starts = range(len(lowers))
+    reached = 0
+    for at in starts:
+        if at < reached:
+            continue
+        end = _match_steps(steps, lowers, at, alpha)
+        if end is not None and end > at:
+            reached = end
+            yield at, end
 
 
 def _matches_at(
