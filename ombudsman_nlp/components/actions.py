@@ -13,11 +13,12 @@ which sets out our expectations for how organisations should apologise").
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from itertools import compress
+from weakref import WeakKeyDictionary
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, SpanGroup
 
 from ..extensions import Sentences
 from ..extensions import sentences as sentence_index
@@ -37,6 +38,8 @@ LEAD = "LEAD"  # "the following": a sentence that leads into a list even without
 COLON = "COLON"  # ":" (a sentence ending in one leads into a list)
 MODIFIERS = (CONTEXT, PAST, REPORTED, NEGATED, BOILERPLATE, SET_ASIDE, TOPIC, LEAD, COLON)
 SERVICE_IMPROVEMENT = "service_improvement"
+_FRAMING = frozenset({CONTEXT, PAST})
+_ACTION_KINDS = frozenset(ACTION_KINDS)
 
 SKIPPED_SECTIONS = frozenset({"furniture", "role_and_powers", "how_considered"})
 PAST_SECTIONS = frozenset({"summary", "findings", "decision", "action"})
@@ -86,33 +89,44 @@ class ActionsTagger(PatternComponent):
 
     def _actions(self, doc: Doc) -> list[Span]:
         hits = self._matcher(doc)
-        sections = (
-            [(s.start, s.label_) for s in doc.spans[SECTIONS_KEY]]
-            if SECTIONS_KEY in doc.spans
-            else []
-        )
-        wanted = (CONTEXT, PAST, *ACTION_KINDS)
-        if not any(h.pattern.label in wanted for h in hits) and not any(
-            label == "action" for _, label in sections
-        ):
+        sections = _sections(doc)
+        # One pass over the hits: where the framing words, lead-in words and triggers are.
+        framing: list[int] = []  # CONTEXT and PAST starts
+        lead_words: list[int] = []  # LEAD starts
+        colons: list[int] = []  # COLON starts
+        triggers: list[Hit] = []
+        for hit in hits:
+            label = hit.pattern.label
+            if label in _FRAMING:
+                framing.append(hit.start)
+            elif label in _ACTION_KINDS:
+                triggers.append(hit)
+            elif label == COLON:
+                colons.append(hit.start)
+            elif label == LEAD:
+                lead_words.append(hit.start)
+        section_starts, section_labels = sections
+        if not framing and not triggers and "action" not in section_labels:
             return []
         sents = sentence_index(doc)
         starts, ends = sents.starts, sents.ends
-        section_starts = [start for start, _ in sections]
-        section_labels = [label for _, label in sections]
 
         def section(token: int) -> str | None:
             where = bisect_right(section_starts, token) - 1
             return section_labels[where] if where >= 0 else None
 
-        leads = _lead_ins(sents, hits)
-        framed = _framed_sentences(sents, hits, section_starts, section_labels, leads)
+        leads = _lead_ins(sents, lead_words, colons)
+        framed = _framed_sentences(sents, framing, section_starts, section_labels, leads)
         if framed:
             more = self._framed.match(doc, [(starts[i], ends[i]) for i in framed])
             if self._tokens.patterns:
                 more += self._tokens(doc, [sents.span(i) for i in framed])
-            hits = sorted(hits + more, key=lambda h: (h.start, -h.end, h.pattern.id))
-        triggers = [h for h in hits if h.pattern.label in ACTION_KINDS]
+            if more:
+                # Into the sorted hits, after the hits of equal key (as a stable sort would).
+                hits = list(hits)
+                for hit in more:
+                    insort(hits, hit, key=_hit_order)
+                triggers = [h for h in hits if h.pattern.label in _ACTION_KINDS]
         if not triggers:
             return []
         hit_starts = [h.start for h in hits]
@@ -149,20 +163,16 @@ class ActionsTagger(PatternComponent):
 
 def _framed_sentences(
     sents: Sentences,
-    hits: list[Hit],
+    framing: list[int],
     section_starts: list[int],
     section_labels: list[str],
     leads: dict[int, int],
 ) -> list[int]:
-    """Indices of the sentences that can hold an action: with a CONTEXT or PAST word, in the
-    action section, or list items whose lead-in has one."""
+    """Indices of the sentences that can hold an action: with a CONTEXT or PAST word (at the
+    token offsets ``framing``), in the action section, or list items whose lead-in has one."""
     starts = sents.starts
-    chosen: set[int] = set()
-    for hit in hits:
-        if hit.pattern.label in (CONTEXT, PAST):
-            index = bisect_right(starts, hit.start) - 1
-            if index >= 0:
-                chosen.add(index)
+    chosen = {bisect_right(starts, start) - 1 for start in framing}
+    chosen.discard(-1)
     # The sentences that start in an action section, as index ranges.
     for position, label in enumerate(section_labels):
         if label != "action":
@@ -245,13 +255,14 @@ def _is_action(
     return past and section in PAST_SECTIONS
 
 
-def _lead_ins(sents: Sentences, hits: list[Hit]) -> dict[int, int]:
+def _lead_ins(sents: Sentences, lead_words: list[int], colons: list[int]) -> dict[int, int]:
     """The lead-in each list item hangs from ("the Council has agreed to:"), by sentence.
 
     A sentence right after a list marker hangs from the nearest earlier sentence ending in ":"
-    (or holding a ``LEAD`` phrase) with fewer than ``_LEAD_REACH`` content sentences between.
-    A list marker is a sentence of at most ``_MARKER_TOKENS`` tokens of marker text. Sentences
-    that hang from none are left out.
+    (a ``COLON`` hit, at the token offsets ``colons``) or holding a ``LEAD`` phrase (at
+    ``lead_words``) with fewer than ``_LEAD_REACH`` content sentences between. A list marker
+    is a sentence of at most ``_MARKER_TOKENS`` tokens of marker text. Sentences that hang
+    from none are left out.
     """
     starts, ends = sents.starts, sents.ends
     markers = [
@@ -261,18 +272,14 @@ def _lead_ins(sents: Sentences, hits: list[Hit]) -> dict[int, int]:
     ]
     if not markers:
         return {}
+    lead_ins = {bisect_right(starts, start) - 1 for start in lead_words}
     doc = sents.doc
-    lead_ins: set[int] = set()
-    for hit in hits:
-        label = hit.pattern.label
-        if label == LEAD:
-            lead_ins.add(bisect_right(starts, hit.start) - 1)
-        elif label == COLON:
-            # The sentence's last token, or the last before trailing white space, is ":".
-            index = bisect_right(starts, hit.start) - 1
-            end = ends[index]
-            if hit.start == end - 1 or (hit.start == end - 2 and doc[end - 1].is_space):
-                lead_ins.add(index)
+    for colon in colons:
+        # The sentence's last token, or the last before trailing white space, is ":".
+        index = bisect_right(starts, colon) - 1
+        end = ends[index]
+        if colon == end - 1 or (colon == end - 2 and doc[end - 1].is_space):
+            lead_ins.add(index)
     lead_ins.difference_update(markers)
     candidates = sorted(lead_ins)
     leads: dict[int, int] = {}
@@ -289,6 +296,31 @@ def _lead_ins(sents: Sentences, hits: list[Hit]) -> dict[int, int]:
         if between < _LEAD_REACH:
             leads[index] = lead
     return leads
+
+
+def _hit_order(hit: Hit) -> tuple[int, int, str]:
+    """The order of the hits: by start, longest first, then by pattern id."""
+    return hit.start, -hit.end, hit.pattern.id
+
+
+# The sections of a doc as (token starts, labels), kept while its section group is unchanged.
+_SECTIONS: WeakKeyDictionary[Doc, tuple[SpanGroup, int, tuple[list[int], list[str]]]] = (
+    WeakKeyDictionary()
+)
+
+
+def _sections(doc: Doc) -> tuple[list[int], list[str]]:
+    """The token starts and labels of the doc's sections, read once per section group."""
+    group = doc.spans.get(SECTIONS_KEY)
+    if group is None:
+        return [], []
+    cached = _SECTIONS.get(doc)
+    if cached is not None and cached[0] is group and cached[1] == len(group):
+        return cached[2]
+    spans = list(group)
+    value = [s.start for s in spans], [s.label_ for s in spans]
+    _SECTIONS[doc] = (group, len(group), value)
+    return value
 
 
 @Language.factory(

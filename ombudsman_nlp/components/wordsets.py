@@ -146,26 +146,34 @@ def _match_steps(
 ) -> int | None:
     """Where a match of the steps starting at token ``at`` of ``lowers`` ends (the regular
     expression's backtracking order: each repeat takes as many tokens as it can first)."""
-    size = len(steps)
+    size, length = len(steps), len(lowers)
 
     def step(index: int, position: int) -> int | None:
-        if index == size:
-            return position
-        ids, least, most = steps[index]
-        limit = min(most, len(lowers) - position)
-        count = 0
-        if ids is None:
-            while count < limit and alpha[lowers[position + count]]:
-                count += 1
-        else:
-            while count < limit and lowers[position + count] in ids:
-                count += 1
-        while count >= least:
-            end = step(index + 1, position + count)
-            if end is not None:
-                return end
-            count -= 1
-        return None
+        while index < size:
+            ids, least, most = steps[index]
+            if most == 1 and least == 1:  # one token, no choice: no backtracking
+                if position == length:
+                    return None
+                key = lowers[position]
+                if not (alpha[key] if ids is None else key in ids):
+                    return None
+                index, position = index + 1, position + 1
+                continue
+            limit = min(most, length - position)
+            count = 0
+            if ids is None:
+                while count < limit and alpha[lowers[position + count]]:
+                    count += 1
+            else:
+                while count < limit and lowers[position + count] in ids:
+                    count += 1
+            while count >= least:
+                end = step(index + 1, position + count)
+                if end is not None:
+                    return end
+                count -= 1
+            return None
+        return position
 
     return step(0, at)
 
@@ -215,26 +223,31 @@ class WordSetMatcher:
             self._needs.append(frozenset(needs))
             self._first_set.append(None if firsts is None else self._sets[firsts])
         self._free = [n for n, needs in enumerate(self._needs) if not needs]
+        # A bit per word set: per pattern the sets it needs, and the patterns a mix of sets
+        # chooses (memoised).
+        self._need_masks = [sum(1 << n for n in needs) for needs in self._needs]
+        self._chosen: dict[int, list[int]] = {}
         self._regexes: dict[int, re.Pattern[str]] = {}
         # Per pattern its steps over token words (None: run as a regular expression), and,
         # once the vocab is known, over word ids.
         self._steps = [_steps(p.pattern) for p in self.patterns]  # type: ignore[arg-type]
         self._id_steps: list[list[tuple[frozenset[int] | None, int, int]] | None] = []
         self._first_ids: list[frozenset[int]] = []
-        # Per lower-case word id, the numbers of the word sets holding the word.
-        self._word_sets: dict[int, frozenset[int]] = {}
+        # Per lower-case word id, the word sets holding the word (a bit per set).
+        self._word_sets: dict[int, int] = {}
         self._known: frozenset[int] = frozenset()
         self._vocab: Vocab | None = None
         if vocab is not None:
             self._set_words(vocab)
 
-    def _set_words(self, vocab: Vocab) -> dict[int, frozenset[int]]:
+    def _set_words(self, vocab: Vocab) -> dict[int, int]:
         if self._vocab is not vocab:
-            numbers: dict[int, set[int]] = {}
+            masks: dict[int, int] = {}
             for words, number in self._sets.items():
                 for word in words:
-                    numbers.setdefault(vocab.strings.add(word), set()).add(number)
-            self._word_sets = {key: frozenset(value) for key, value in numbers.items()}
+                    key = vocab.strings.add(word)
+                    masks[key] = masks.get(key, 0) | 1 << number
+            self._word_sets = masks
             self._known = frozenset(self._word_sets)
             add = vocab.strings.add
             self._id_steps = [
@@ -264,54 +277,74 @@ class WordSetMatcher:
         hits: list[Hit] = []
         if not self._compiled or not bounds:
             return hits
-        word_sets = self._set_words(doc.vocab)
-        known = self._known
+        masks = self._set_words(doc.vocab)
+        known, chosen_by_mask, free = self._known, self._chosen, self._free
         strings = doc.vocab.strings
-        needs, free, id_steps = self._needs, self._free, self._id_steps
+        id_steps, first_ids = self._id_steps, self._first_ids
         alpha = _Alpha(strings)
         rows = doc.to_array(LOWER).tolist()
         for first, stop in bounds:
             lowers = rows[first:stop]
             found = known.intersection(lowers)  # the sentence's set words: the cheap rejection
             if found:
-                present = set().union(*[word_sets[key] for key in found])
-                chosen = [n for n, need in enumerate(needs) if need <= present]
+                mask = 0
+                for key in found:
+                    mask |= masks[key]
+                chosen = chosen_by_mask.get(mask)
+                if chosen is None:
+                    chosen = chosen_by_mask[mask] = self._choose(mask)
             else:
                 chosen = free
             if not chosen:
                 continue
-            # (token, word id) of every set word in the sentence, in order.
-            here = [(k, key) for k, key in enumerate(lowers) if key in found]
             text = None
             for number in chosen:
                 pattern = self._compiled[number][0]
-                steps, first_ids = id_steps[number], self._first_ids[number]
+                steps, starts_with = id_steps[number], first_ids[number]
+                at = _positions(lowers, found & starts_with) if starts_with else None
                 if steps is None:  # the regular expression on the sentence's words
                     if text is None:
                         text, offsets = _sentence_text(strings, lowers)
-                    spans = self._regex_matches(number, text, offsets, here)
+                    spans = self._regex_matches(number, text, offsets, at)
                 else:
-                    spans = _step_matches(steps, lowers, here, first_ids, alpha)
+                    spans = _step_matches(steps, lowers, at, alpha)
                 hits.extend(Hit(pattern, first + start, first + end) for start, end in spans)
         return hits
 
+    def _choose(self, mask: int) -> list[int]:
+        """The patterns whose word sets are all in ``mask`` (a bit per set), in order."""
+        return [n for n, need in enumerate(self._need_masks) if need & mask == need]
+
     def _regex_matches(
-        self, number: int, text: str, offsets: list[int], here: list[tuple[int, int]]
+        self, number: int, text: str, offsets: list[int], at: list[int] | None
     ) -> Iterator[tuple[int, int]]:
         """The matches (sentence token offsets) of a pattern's regular expression."""
         regex = self._regexes.get(number)
         if regex is None:  # compiled on first use: loading the pipeline stays quick
             regex = self._regexes[number] = re.compile(self._compiled[number][1])
-        if self._first_set[number] is None:
+        if at is None:
             matches: Iterator[re.Match[str]] = regex.finditer(text)
         else:
-            first_ids = self._first_ids[number]
-            at = [k for k, key in here if key in first_ids]
             matches = _matches_at(regex, text, offsets, at, 0)
         for match in matches:
             if match.end() == match.start():
                 continue
             yield bisect_left(offsets, match.start()), bisect_left(offsets, match.end())
+
+
+def _positions(lowers: list[int], keys: Iterable[int]) -> list[int]:
+    """The offsets in ``lowers`` of the tokens whose word id is one of ``keys``, in order."""
+    found: list[int] = []
+    for key in keys:
+        at = lowers.index(key)
+        while True:
+            found.append(at)
+            try:
+                at = lowers.index(key, at + 1)
+            except ValueError:
+                break
+    found.sort()
+    return found
 
 
 def _sentence_text(strings: Any, lowers: list[int]) -> tuple[str, list[int]]:
@@ -326,25 +359,20 @@ def _sentence_text(strings: Any, lowers: list[int]) -> tuple[str, list[int]]:
 def _step_matches(
     steps: list[tuple[frozenset[int] | None, int, int]],
     lowers: list[int],
-    here: list[tuple[int, int]],
-    first_ids: frozenset[int],
+    at: list[int] | None,
     alpha: dict[int, bool],
 ) -> Iterator[tuple[int, int]]:
     """The non-overlapping matches (sentence token offsets) of a pattern's steps, leftmost
     first, as ``finditer`` of its regular expression finds them; a pattern that starts with a
-    required word set starts only at its words (``first_ids``, found in ``here``)."""
-    if first_ids:
-        starts: Iterable[int] = [k for k, key in here if key in first_ids]
-    else:
-        starts = range(len(lowers))
+    required word set starts only at its words (``at``)."""
     reached = 0
-    for at in starts:
-        if at < reached:
+    for start in range(len(lowers)) if at is None else at:
+        if start < reached:
             continue
-        end = _match_steps(steps, lowers, at, alpha)
-        if end is not None and end > at:
+        end = _match_steps(steps, lowers, start, alpha)
+        if end is not None and end > start:
             reached = end
-            yield at, end
+            yield start, end
 
 
 def _matches_at(
