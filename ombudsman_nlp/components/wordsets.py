@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from itertools import accumulate
 from typing import Any
 
+import numpy
 from spacy.attrs import LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
@@ -94,6 +95,7 @@ def _first_words(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
 
 _REPEAT = re.compile(r"^\{(\d*)(,?)(\d*)\}$")
 _ALPHA_WORD = re.compile(_ALPHA)
+_LOW_BITS = numpy.uint64(0xFFFF)  # the bits of a word id that index the candidates' table
 _MANY = 1 << 30  # no upper bound on a repeat
 # A token of a pattern on word ids: the ids one of which the token's lower case must be (None:
 # an alphabetic word), and how many such tokens in a row (least, most), greedy.
@@ -236,6 +238,7 @@ class WordSetMatcher:
         # Per lower-case word id, the word sets holding the word (a bit per set).
         self._word_sets: dict[int, int] = {}
         self._known: frozenset[int] = frozenset()
+        self._table = numpy.zeros(1, dtype=bool)  # by the low bits of a word id: a set word?
         self._vocab: Vocab | None = None
         if vocab is not None:
             self._set_words(vocab)
@@ -249,6 +252,8 @@ class WordSetMatcher:
                     masks[key] = masks.get(key, 0) | 1 << number
             self._word_sets = masks
             self._known = frozenset(self._word_sets)
+            self._table = numpy.zeros(int(_LOW_BITS) + 1, dtype=bool)
+            self._table[[key & int(_LOW_BITS) for key in self._known]] = True
             add = vocab.strings.add
             self._id_steps = [
                 None
@@ -282,13 +287,24 @@ class WordSetMatcher:
         strings = doc.vocab.strings
         id_steps, first_ids = self._id_steps, self._first_ids
         alpha = _Alpha(strings)
-        rows = doc.to_array(LOWER).tolist()
+        rows = doc.to_array(LOWER)
+        # The tokens that are set words, found in numpy: a table of the ids' low bits gives
+        # the candidates (cheap), the exact ids decide. Python ints only for those tokens.
+        candidates = numpy.flatnonzero(self._table[rows & _LOW_BITS])
+        pairs = [
+            (token, key)
+            for token, key in zip(candidates.tolist(), rows[candidates].tolist(), strict=True)
+            if key in known
+        ]
+        if not pairs and not free:
+            return hits
+        tokens = [token for token, _ in pairs]
         for first, stop in bounds:
-            lowers = rows[first:stop]
-            found = known.intersection(lowers)  # the sentence's set words: the cheap rejection
-            if found:
+            lo, hi = bisect_left(tokens, first), bisect_left(tokens, stop)
+            here = pairs[lo:hi]  # (token, word id) of the sentence's set words, in order
+            if here:  # the sets the sentence holds choose the patterns to try
                 mask = 0
-                for key in found:
+                for _, key in here:
                     mask |= masks[key]
                 chosen = chosen_by_mask.get(mask)
                 if chosen is None:
@@ -297,18 +313,20 @@ class WordSetMatcher:
                 chosen = free
             if not chosen:
                 continue
+            lowers = rows[first:stop].tolist()
             text = None
             for number in chosen:
                 pattern = self._compiled[number][0]
                 steps, starts_with = id_steps[number], first_ids[number]
-                at = _positions(lowers, found & starts_with) if starts_with else None
+                at = [t - first for t, key in here if key in starts_with] if starts_with else None
                 if steps is None:  # the regular expression on the sentence's words
                     if text is None:
                         text, offsets = _sentence_text(strings, lowers)
                     spans = self._regex_matches(number, text, offsets, at)
                 else:
                     spans = _step_matches(steps, lowers, at, alpha)
-                hits.extend(Hit(pattern, first + start, first + end) for start, end in spans)
+                for start, end in spans:
+                    hits.append(Hit(pattern, first + start, first + end))
         return hits
 
     def _choose(self, mask: int) -> list[int]:
@@ -332,21 +350,6 @@ class WordSetMatcher:
             yield bisect_left(offsets, match.start()), bisect_left(offsets, match.end())
 
 
-def _positions(lowers: list[int], keys: Iterable[int]) -> list[int]:
-    """The offsets in ``lowers`` of the tokens whose word id is one of ``keys``, in order."""
-    found: list[int] = []
-    for key in keys:
-        at = lowers.index(key)
-        while True:
-            found.append(at)
-            try:
-                at = lowers.index(key, at + 1)
-            except ValueError:
-                break
-    found.sort()
-    return found
-
-
 def _sentence_text(strings: Any, lowers: list[int]) -> tuple[str, list[int]]:
     """A sentence's lower-case words joined by spaces, and each word's character offset."""
     words = [strings[key] for key in lowers]
@@ -361,10 +364,11 @@ def _step_matches(
     lowers: list[int],
     at: list[int] | None,
     alpha: dict[int, bool],
-) -> Iterator[tuple[int, int]]:
+) -> list[tuple[int, int]]:
     """The non-overlapping matches (sentence token offsets) of a pattern's steps, leftmost
     first, as ``finditer`` of its regular expression finds them; a pattern that starts with a
     required word set starts only at its words (``at``)."""
+    found: list[tuple[int, int]] = []
     reached = 0
     for start in range(len(lowers)) if at is None else at:
         if start < reached:
@@ -372,7 +376,8 @@ def _step_matches(
         end = _match_steps(steps, lowers, start, alpha)
         if end is not None and end > start:
             reached = end
-            yield start, end
+            found.append((start, end))
+    return found
 
 
 def _matches_at(
