@@ -14,7 +14,7 @@ or precede it: the parts are the payments) or ``rate`` (a rate that explains a t
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
@@ -26,7 +26,8 @@ from ..extensions import Sentences, doc_text
 from ..extensions import sentences as sentence_index
 from ..labels import REMEDIES_KEY, REMEDY_PAYMENT, SECTIONS_KEY
 from ..money import Money, find_money
-from ..rules import Hit, RuleMatcher
+from ..patterns import Pattern
+from ..rules import Hit, RuleMatcher, required_words
 from .base import PatternComponent
 
 PAYMENT_CUE = "PAYMENT_CUE"  # "pay", "a payment of", "offered": governs the amount after it
@@ -107,6 +108,7 @@ class RemediesTagger(PatternComponent):
 
     def _compile(self) -> None:
         self._matcher = RuleMatcher(self.nlp, self.patterns)
+        self._reach = _hit_reach(self.nlp, self.patterns)
 
     def __call__(self, doc: Doc) -> Doc:
         register_span_values()
@@ -134,7 +136,11 @@ class RemediesTagger(PatternComponent):
                 mentions.append(_Mention(money, span, bisect_right(starts, span.start) - 1))
         if not mentions:
             return []
-        hits = _clean(self._matcher(doc))
+        by_sentence: dict[int, list[_Mention]] = {}
+        for m in mentions:
+            by_sentence.setdefault(m.sentence, []).append(m)
+        leads = {index: _lead_in(sents, index) for index in by_sentence}
+        hits = _clean(self._matcher(doc, _scope(sents, by_sentence, leads, *self._reach)))
         hit_starts = [h.start for h in hits]
 
         def sentence_hits(index: int) -> list[Hit]:
@@ -144,10 +150,6 @@ class RemediesTagger(PatternComponent):
             hi = bisect_right(hit_starts, ends[index] - 1)
             return hits[lo:hi]
 
-        by_sentence: dict[int, list[_Mention]] = {}
-        for m in mentions:
-            by_sentence.setdefault(m.sentence, []).append(m)
-        leads = {index: _lead_in(sents, index) for index in by_sentence}
         for index, group in by_sentence.items():
             own = sentence_hits(index)
             lead = leads[index]
@@ -212,6 +214,61 @@ class RemediesTagger(PatternComponent):
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+def _hit_reach(nlp: Language, patterns: list[Pattern]) -> tuple[int, int]:
+    """The most tokens a phrase hit spans, and an anchor word of a token pattern (bounds,
+    with a margin: see :func:`_scope`)."""
+    phrase, anchor = 1, 1
+    for pattern in patterns:
+        if pattern.is_phrase:
+            text = str(pattern.pattern)
+            variants = {text, text.lower(), *(text.lower().replace(a, b) for a, b in _QUOTES)}
+            phrase = max(phrase, *(len(nlp.make_doc(v)) for v in variants))
+        else:
+            phrase = max(phrase, len(pattern.pattern))  # type: ignore[arg-type]
+            for words in required_words(pattern.pattern):  # type: ignore[arg-type]
+                anchor = max(anchor, *(len(nlp.make_doc(w)) for w in words))
+    return phrase + 1, anchor + 1
+
+
+_QUOTES = (("'", "\u2019"), ("\u2019", "'"))
+
+
+def _scope(
+    sents: Sentences,
+    by_sentence: dict[int, list[_Mention]],
+    leads: dict[int, int | None],
+    phrase: int,
+    anchor: int,
+) -> list[Span] | None:
+    """The sentences to match in: those whose hits are read (the amounts' sentences, the two
+    after each, their lead-ins) and enough around them that every hit read, and every hit
+    overlapping one (a ``PSEUDO`` cancels what it overlaps), is found as in the whole doc.
+
+    A phrase hit spans at most ``phrase`` tokens: sentences are added over ``phrase`` tokens
+    before and ``2 * phrase`` after; a token pattern runs in a sentence holding its anchor
+    words (at most ``anchor`` tokens each), so the sentences after are covered over ``anchor``
+    tokens more. None when that is the whole doc.
+    """
+    starts, ends = sents.starts, sents.ends
+    count = len(starts)
+    needed = set(by_sentence)
+    needed.update(lead for lead in leads.values() if lead is not None)
+    needed.update(i + step for i in by_sentence for step in range(1, _SET_ASIDE_SENTENCES + 1))
+    chosen: set[int] = set()
+    for index in needed:
+        if index >= count:
+            continue
+        first = max(0, bisect_right(starts, max(0, starts[index] - phrase)) - 1)
+        last = bisect_left(starts, ends[index] + 2 * phrase) - 1
+        covered = ends[last] + anchor
+        while last + 1 < count and ends[last] < covered:
+            last += 1
+        chosen.update(range(first, last + 1))
+    if len(chosen) == count:
+        return None
+    return [sents.span(i) for i in sorted(chosen)]
 
 
 class _Where:
