@@ -25,6 +25,7 @@ from ..extensions import sentences as sentence_index
 from ..labels import ACTION_KINDS, ACTIONS_KEY, SECTIONS_KEY
 from ..rules import Hit, RuleMatcher
 from .base import PatternComponent
+from .reach import hit_reach
 from .wordsets import WordSetMatcher, compilable
 
 CONTEXT = "CONTEXT"  # "agreed", "should", "recommend", "to remedy"
@@ -39,6 +40,8 @@ COLON = "COLON"  # ":" (a sentence ending in one leads into a list)
 MODIFIERS = (CONTEXT, PAST, REPORTED, NEGATED, BOILERPLATE, SET_ASIDE, TOPIC, LEAD, COLON)
 SERVICE_IMPROVEMENT = "service_improvement"
 _FRAMING = frozenset({CONTEXT, PAST})
+# The labels whose phrases are found in the whole doc: they choose the sentences to read.
+_WHOLE_DOC = frozenset({CONTEXT, PAST, LEAD, COLON, *ACTION_KINDS})
 _ACTION_KINDS = frozenset(ACTION_KINDS)
 
 SKIPPED_SECTIONS = frozenset({"furniture", "role_and_powers", "how_considered"})
@@ -79,7 +82,14 @@ class ActionsTagger(PatternComponent):
         # Modifiers are phrases (found in the whole doc before sentences are built); other token
         # triggers run through the word-set engine or, if not compilable, a Matcher over framed
         # sentences.
-        self._matcher = RuleMatcher(self.nlp, [p for p in rest if p.is_phrase])
+        # The phrases that choose the sentences to read run over the whole doc; the others
+        # (REPORTED, NEGATED, TOPIC, ...) only decide a trigger's sentence, so they run only
+        # around the sentences that hold one (see ``_around``).
+        phrases = [p for p in rest if p.is_phrase]
+        self._matcher = RuleMatcher(self.nlp, [p for p in phrases if p.label in _WHOLE_DOC])
+        local = [p for p in phrases if p.label not in _WHOLE_DOC]
+        self._local = RuleMatcher(self.nlp, local)
+        self._local_reach = hit_reach(self.nlp, local)[0]
         self._tokens = RuleMatcher(self.nlp, [p for p in rest if not p.is_phrase])
         self._framed = WordSetMatcher(framed, self.nlp.vocab)
 
@@ -129,6 +139,20 @@ class ActionsTagger(PatternComponent):
                 triggers = [h for h in hits if h.pattern.label in _ACTION_KINDS]
         if not triggers:
             return []
+        longest = _longest(triggers)
+        if self._local.patterns:
+            read: set[int] = set()  # the sentences whose hits are read: triggers' and lead-ins
+            for trigger in longest:
+                index = bisect_right(starts, trigger.start) - 1
+                if index >= 0 and section(trigger.start) not in SKIPPED_SECTIONS:
+                    read.add(index)
+                    lead = leads.get(index)
+                    if lead is not None:
+                        read.add(lead)
+            if read:
+                local = self._local(doc, _around(doc, sents, read, self._local_reach))
+                if local:
+                    hits = sorted([*hits, *local], key=_hit_order)
         hit_starts = [h.start for h in hits]
 
         def sentence_hits(index: int) -> list[Hit]:
@@ -137,7 +161,7 @@ class ActionsTagger(PatternComponent):
 
         spans: list[Span] = []
         seen: set[tuple[str, int]] = set()
-        for trigger in _longest(triggers):
+        for trigger in longest:
             index = bisect_right(starts, trigger.start) - 1
             where = section(trigger.start)
             if index < 0 or where in SKIPPED_SECTIONS:
@@ -296,6 +320,23 @@ def _lead_ins(sents: Sentences, lead_words: list[int], colons: list[int]) -> dic
         if between < _LEAD_REACH:
             leads[index] = lead
     return leads
+
+
+def _around(doc: Doc, sents: Sentences, read: set[int], reach: int) -> list[Span]:
+    """Stretches of the doc that hold every hit starting in the sentences ``read`` of a
+    pattern set whose hits span fewer than ``reach`` tokens: each sentence and those after it
+    over ``reach`` tokens, joined where they meet."""
+    starts, ends = sents.starts, sents.ends
+    bounds: list[list[int]] = []
+    for index in sorted(read):
+        start, end = starts[index], ends[index]
+        last = bisect_left(starts, end + reach) - 1  # the sentences starting before the reach
+        end = max(end, ends[last])
+        if bounds and start <= bounds[-1][1]:
+            bounds[-1][1] = max(bounds[-1][1], end)
+        else:
+            bounds.append([start, end])
+    return [doc[start:end] for start, end in bounds]
 
 
 def _hit_order(hit: Hit) -> tuple[int, int, str]:

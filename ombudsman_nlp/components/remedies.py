@@ -26,9 +26,9 @@ from ..extensions import Sentences, doc_text
 from ..extensions import sentences as sentence_index
 from ..labels import REMEDIES_KEY, REMEDY_PAYMENT, SECTIONS_KEY
 from ..money import Money, find_money
-from ..patterns import Pattern
-from ..rules import Hit, RuleMatcher, required_words
+from ..rules import Hit, RuleMatcher
 from .base import PatternComponent
+from .reach import hit_reach
 
 PAYMENT_CUE = "PAYMENT_CUE"  # "pay", "a payment of", "offered": governs the amount after it
 WAIVER_CUE = "WAIVER_CUE"  # "refund", "waive", "reduce the balance": a charge after it is paid
@@ -108,7 +108,7 @@ class RemediesTagger(PatternComponent):
 
     def _compile(self) -> None:
         self._matcher = RuleMatcher(self.nlp, self.patterns)
-        self._reach = _hit_reach(self.nlp, self.patterns)
+        self._reach = hit_reach(self.nlp, self.patterns)
 
     def __call__(self, doc: Doc) -> Doc:
         register_span_values()
@@ -214,25 +214,6 @@ class RemediesTagger(PatternComponent):
 
 
 # -- helpers ------------------------------------------------------------------------------
-
-
-def _hit_reach(nlp: Language, patterns: list[Pattern]) -> tuple[int, int]:
-    """The most tokens a phrase hit spans, and an anchor word of a token pattern (bounds,
-    with a margin: see :func:`_scope`)."""
-    phrase, anchor = 1, 1
-    for pattern in patterns:
-        if pattern.is_phrase:
-            text = str(pattern.pattern)
-            variants = {text, text.lower(), *(text.lower().replace(a, b) for a, b in _QUOTES)}
-            phrase = max(phrase, *(len(nlp.make_doc(v)) for v in variants))
-        else:
-            phrase = max(phrase, len(pattern.pattern))  # type: ignore[arg-type]
-            for words in required_words(pattern.pattern):  # type: ignore[arg-type]
-                anchor = max(anchor, *(len(nlp.make_doc(w)) for w in words))
-    return phrase + 1, anchor + 1
-
-
-_QUOTES = (("'", "\u2019"), ("\u2019", "'"))
 
 
 def _scope(
