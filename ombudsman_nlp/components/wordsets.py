@@ -283,7 +283,7 @@ class WordSetMatcher:
         if not self._compiled or not bounds:
             return hits
         masks = self._set_words(doc.vocab)
-        known, chosen_by_mask, free = self._known, self._chosen, self._free
+        chosen_by_mask, free = self._chosen, self._free
         strings = doc.vocab.strings
         id_steps, first_ids = self._id_steps, self._first_ids
         alpha = _Alpha(strings)
@@ -291,13 +291,10 @@ class WordSetMatcher:
         # The tokens that are set words, found in numpy: a table of the ids' low bits gives
         # the candidates (cheap), the exact ids decide. Python ints only for those tokens.
         candidates = numpy.flatnonzero(self._table[rows & _LOW_BITS])
-        pairs = [
-            (token, key)
-            for token, key in zip(candidates.tolist(), rows[candidates].tolist(), strict=True)
-            if key in known
-        ]
-        if not pairs and not free:
+        if not len(candidates) and not free:
             return hits
+        # (token, word id) of the candidates; one that is no set word adds no set to a mask.
+        pairs = list(zip(candidates.tolist(), rows[candidates].tolist(), strict=True))
         tokens = [token for token, _ in pairs]
         for first, stop in bounds:
             lo, hi = bisect_left(tokens, first), bisect_left(tokens, stop)
@@ -305,7 +302,7 @@ class WordSetMatcher:
             if here:  # the sets the sentence holds choose the patterns to try
                 mask = 0
                 for _, key in here:
-                    mask |= masks[key]
+                    mask |= masks.get(key, 0)
                 chosen = chosen_by_mask.get(mask)
                 if chosen is None:
                     chosen = chosen_by_mask[mask] = self._choose(mask)
