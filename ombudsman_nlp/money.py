@@ -112,7 +112,6 @@ _SUFFIX_RE = re.compile(
     re.VERBOSE,
 )
 _DIGIT_P_RE = re.compile(r"p(?<=[0-9]p)(?![A-Za-z0-9])")  # "50p", found by its literal "p"
-_SUFFIX_WORDS = ("pound", "pence", "Pound", "Pence", "POUND", "PENCE")
 # A bare number after a range dash ("£300-500"); it is money only as the range's second bound.
 _BARE_RE = re.compile(rf"(?P<num>{_NUM})(?P<mult>{_MULT})?(?![0-9A-Za-z%£])")
 _CONNECTOR_RE = re.compile(r"[ \u00a0]*(?:(?P<dash>[-\u2013\u2014])|(?P<word>to|and))[ \u00a0]*")
@@ -316,7 +315,14 @@ def _tokens(text: str) -> list[_Tok]:
         for m in _GBP_RE.finditer(text):
             mult = m.group("mult")
             toks.append(_Tok(m.start(), m.end(), _number(m.group("num"), mult), True, bool(mult)))
-    has_words = any(w in text for w in _SUFFIX_WORDS)
+    has_words = (  # one test per word: no generator per call
+        "pound" in text
+        or "pence" in text
+        or "Pound" in text
+        or "Pence" in text
+        or "POUND" in text
+        or "PENCE" in text
+    )
     has_suffix = has_words or has_gbp or _DIGIT_P_RE.search(text) is not None
     if has_suffix:
         for m in _SUFFIX_RE.finditer(text):

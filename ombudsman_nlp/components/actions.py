@@ -13,16 +13,19 @@ which sets out our expectations for how organisations should apologise").
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
+from itertools import compress
+from weakref import WeakKeyDictionary
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, SpanGroup
 
 from ..extensions import Sentences
 from ..extensions import sentences as sentence_index
 from ..labels import ACTION_KINDS, ACTIONS_KEY, SECTIONS_KEY
 from ..rules import Hit, RuleMatcher
 from .base import PatternComponent
+from .reach import hit_reach
 from .wordsets import WordSetMatcher, compilable
 
 CONTEXT = "CONTEXT"  # "agreed", "should", "recommend", "to remedy"
@@ -36,6 +39,10 @@ LEAD = "LEAD"  # "the following": a sentence that leads into a list even without
 COLON = "COLON"  # ":" (a sentence ending in one leads into a list)
 MODIFIERS = (CONTEXT, PAST, REPORTED, NEGATED, BOILERPLATE, SET_ASIDE, TOPIC, LEAD, COLON)
 SERVICE_IMPROVEMENT = "service_improvement"
+_FRAMING = frozenset({CONTEXT, PAST})
+# The labels whose phrases are found in the whole doc: they choose the sentences to read.
+_WHOLE_DOC = frozenset({CONTEXT, PAST, LEAD, COLON, *ACTION_KINDS})
+_ACTION_KINDS = frozenset(ACTION_KINDS)
 
 SKIPPED_SECTIONS = frozenset({"furniture", "role_and_powers", "how_considered"})
 PAST_SECTIONS = frozenset({"summary", "findings", "decision", "action"})
@@ -75,7 +82,14 @@ class ActionsTagger(PatternComponent):
         # Modifiers are phrases (found in the whole doc before sentences are built); other token
         # triggers run through the word-set engine or, if not compilable, a Matcher over framed
         # sentences.
-        self._matcher = RuleMatcher(self.nlp, [p for p in rest if p.is_phrase])
+        # The phrases that choose the sentences to read run over the whole doc; the others
+        # (REPORTED, NEGATED, TOPIC, ...) only decide a trigger's sentence, so they run only
+        # around the sentences that hold one (see ``_around``).
+        phrases = [p for p in rest if p.is_phrase]
+        self._matcher = RuleMatcher(self.nlp, [p for p in phrases if p.label in _WHOLE_DOC])
+        local = [p for p in phrases if p.label not in _WHOLE_DOC]
+        self._local = RuleMatcher(self.nlp, local)
+        self._local_reach = hit_reach(self.nlp, local)[0]
         self._tokens = RuleMatcher(self.nlp, [p for p in rest if not p.is_phrase])
         self._framed = WordSetMatcher(framed, self.nlp.vocab)
 
@@ -85,30 +99,60 @@ class ActionsTagger(PatternComponent):
 
     def _actions(self, doc: Doc) -> list[Span]:
         hits = self._matcher(doc)
-        sections = list(doc.spans[SECTIONS_KEY]) if SECTIONS_KEY in doc.spans else []
-        wanted = (CONTEXT, PAST, *ACTION_KINDS)
-        if not any(h.pattern.label in wanted for h in hits) and not any(
-            s.label_ == "action" for s in sections
-        ):
+        sections = _sections(doc)
+        # One pass over the hits: where the framing words, lead-in words and triggers are.
+        framing: list[int] = []  # CONTEXT and PAST starts
+        lead_words: list[int] = []  # LEAD starts
+        colons: list[int] = []  # COLON starts
+        triggers: list[Hit] = []
+        for hit in hits:
+            label = hit.pattern.label
+            if label in _FRAMING:
+                framing.append(hit.start)
+            elif label in _ACTION_KINDS:
+                triggers.append(hit)
+            elif label == COLON:
+                colons.append(hit.start)
+            elif label == LEAD:
+                lead_words.append(hit.start)
+        section_starts, section_labels = sections
+        if not framing and not triggers and "action" not in section_labels:
             return []
         sents = sentence_index(doc)
         starts, ends = sents.starts, sents.ends
-        section_starts = [s.start for s in sections]
 
         def section(token: int) -> str | None:
             where = bisect_right(section_starts, token) - 1
-            return sections[where].label_ if where >= 0 else None
+            return section_labels[where] if where >= 0 else None
 
-        leads = _lead_ins(sents, hits)
-        framed = [
-            sents.span(i) for i in _framed_sentences(sents, hits, section_starts, sections, leads)
-        ]
+        leads = _lead_ins(sents, lead_words, colons)
+        framed = _framed_sentences(sents, framing, section_starts, section_labels, leads)
         if framed:
-            more = self._framed(framed) + self._tokens(doc, framed)
-            hits = sorted(hits + more, key=lambda h: (h.start, -h.end, h.pattern.id))
-        triggers = [h for h in hits if h.pattern.label in ACTION_KINDS]
+            more = self._framed.match(doc, [(starts[i], ends[i]) for i in framed])
+            if self._tokens.patterns:
+                more += self._tokens(doc, [sents.span(i) for i in framed])
+            if more:
+                # Into the sorted hits, after the hits of equal key (as a stable sort would).
+                hits = list(hits)
+                for hit in more:
+                    insort(hits, hit, key=_hit_order)
+                triggers = [h for h in hits if h.pattern.label in _ACTION_KINDS]
         if not triggers:
             return []
+        longest = _longest(triggers)
+        if self._local.patterns:
+            read: set[int] = set()  # the sentences whose hits are read: triggers' and lead-ins
+            for trigger in longest:
+                index = bisect_right(starts, trigger.start) - 1
+                if index >= 0 and section(trigger.start) not in SKIPPED_SECTIONS:
+                    read.add(index)
+                    lead = leads.get(index)
+                    if lead is not None:
+                        read.add(lead)
+            if read:
+                local = self._local(doc, _around(doc, sents, read, self._local_reach))
+                if local:
+                    hits = sorted([*hits, *local], key=_hit_order)
         hit_starts = [h.start for h in hits]
 
         def sentence_hits(index: int) -> list[Hit]:
@@ -117,7 +161,7 @@ class ActionsTagger(PatternComponent):
 
         spans: list[Span] = []
         seen: set[tuple[str, int]] = set()
-        for trigger in _longest(triggers):
+        for trigger in longest:
             index = bisect_right(starts, trigger.start) - 1
             where = section(trigger.start)
             if index < 0 or where in SKIPPED_SECTIONS:
@@ -126,7 +170,7 @@ class ActionsTagger(PatternComponent):
             if key in seen:
                 continue
             own = sentence_hits(index)
-            lead = leads[index]
+            lead = leads.get(index)
             lead_hits = sentence_hits(lead) if lead is not None else []
             if not _is_action(trigger, own, lead_hits, where, doc):
                 continue
@@ -143,30 +187,26 @@ class ActionsTagger(PatternComponent):
 
 def _framed_sentences(
     sents: Sentences,
-    hits: list[Hit],
+    framing: list[int],
     section_starts: list[int],
-    sections: list[Span],
-    leads: list[int | None],
+    section_labels: list[str],
+    leads: dict[int, int],
 ) -> list[int]:
-    """Indices of the sentences that can hold an action: with a CONTEXT or PAST word, in the
-    action section, or list items whose lead-in has one."""
+    """Indices of the sentences that can hold an action: with a CONTEXT or PAST word (at the
+    token offsets ``framing``), in the action section, or list items whose lead-in has one."""
     starts = sents.starts
-    chosen: set[int] = set()
-    for hit in hits:
-        if hit.pattern.label in (CONTEXT, PAST):
-            index = bisect_right(starts, hit.start) - 1
-            if index >= 0:
-                chosen.add(index)
+    chosen = {bisect_right(starts, start) - 1 for start in framing}
+    chosen.discard(-1)
     # The sentences that start in an action section, as index ranges.
-    for position, sec in enumerate(sections):
-        if sec.label_ != "action":
+    for position, label in enumerate(section_labels):
+        if label != "action":
             continue
-        stop = section_starts[position + 1] if position + 1 < len(sections) else None
-        first = bisect_left(starts, sec.start)
+        stop = section_starts[position + 1] if position + 1 < len(section_starts) else None
+        first = bisect_left(starts, section_starts[position])
         last = bisect_left(starts, stop) if stop is not None else len(starts)
         chosen.update(range(first, last))
-    for index, lead in enumerate(leads):
-        if lead is not None and index not in chosen and lead in chosen:
+    for index, lead in leads.items():  # in sentence order: a lead-in may be a list item
+        if index not in chosen and lead in chosen:
             chosen.add(index)
     return sorted(chosen)
 
@@ -239,38 +279,89 @@ def _is_action(
     return past and section in PAST_SECTIONS
 
 
-def _lead_ins(sents: Sentences, hits: list[Hit]) -> list[int | None]:
-    """For each sentence, the lead-in its list item hangs from ("the Council has agreed to:").
+def _lead_ins(sents: Sentences, lead_words: list[int], colons: list[int]) -> dict[int, int]:
+    """The lead-in each list item hangs from ("the Council has agreed to:"), by sentence.
 
     A sentence right after a list marker hangs from the nearest earlier sentence ending in ":"
-    (or holding a ``LEAD`` phrase) with fewer than ``_LEAD_REACH`` content sentences between.
-    A list marker is a sentence of at most ``_MARKER_TOKENS`` tokens of marker text.
+    (a ``COLON`` hit, at the token offsets ``colons``) or holding a ``LEAD`` phrase (at
+    ``lead_words``) with fewer than ``_LEAD_REACH`` content sentences between. A list marker
+    is a sentence of at most ``_MARKER_TOKENS`` tokens of marker text. Sentences that hang
+    from none are left out.
     """
     starts, ends = sents.starts, sents.ends
-    flagged = {bisect_right(starts, h.start) - 1 for h in hits if h.pattern.label == LEAD}
-    colons = {h.start for h in hits if h.pattern.label == COLON}
+    markers = [
+        i
+        for i in compress(range(len(starts)), sents.markers())
+        if ends[i] - starts[i] <= _MARKER_TOKENS
+    ]
+    if not markers:
+        return {}
+    lead_ins = {bisect_right(starts, start) - 1 for start in lead_words}
     doc = sents.doc
-    leads: list[int | None] = []
-    last_lead: int | None = None
-    between = 0
-    previous_marker = False
-    for index, is_marker in enumerate(sents.markers()):
-        marker = is_marker and ends[index] - starts[index] <= _MARKER_TOKENS
-        leads.append(last_lead if previous_marker and between < _LEAD_REACH else None)
-        if not marker:
-            if index in flagged or _ends_with_colon(doc, starts[index], ends[index], colons):
-                last_lead, between = index, 0
-            elif last_lead is not None:
-                between += 1
-        previous_marker = marker
+    for colon in colons:
+        # The sentence's last token, or the last before trailing white space, is ":".
+        index = bisect_right(starts, colon) - 1
+        end = ends[index]
+        if colon == end - 1 or (colon == end - 2 and doc[end - 1].is_space):
+            lead_ins.add(index)
+    lead_ins.difference_update(markers)
+    candidates = sorted(lead_ins)
+    leads: dict[int, int] = {}
+    for marker in markers:
+        index = marker + 1
+        if index >= len(starts):
+            break
+        position = bisect_right(candidates, marker) - 1
+        if position < 0:
+            continue
+        lead = candidates[position]
+        # Content sentences between the lead-in and the item: neither markers nor lead-ins.
+        between = marker - lead - (bisect_right(markers, marker) - bisect_right(markers, lead))
+        if between < _LEAD_REACH:
+            leads[index] = lead
     return leads
 
 
-def _ends_with_colon(doc: Doc, start: int, end: int, colons: set[int]) -> bool:
-    """Whether the sentence's last token, or the last before trailing white space, is ":"."""
-    if end - 1 in colons:
-        return True
-    return end - 2 in colons and start <= end - 2 and doc[end - 1].is_space
+def _around(doc: Doc, sents: Sentences, read: set[int], reach: int) -> list[Span]:
+    """Stretches of the doc that hold every hit starting in the sentences ``read`` of a
+    pattern set whose hits span fewer than ``reach`` tokens: each sentence and those after it
+    over ``reach`` tokens, joined where they meet."""
+    starts, ends = sents.starts, sents.ends
+    bounds: list[list[int]] = []
+    for index in sorted(read):
+        start, end = starts[index], ends[index]
+        last = bisect_left(starts, end + reach) - 1  # the sentences starting before the reach
+        end = max(end, ends[last])
+        if bounds and start <= bounds[-1][1]:
+            bounds[-1][1] = max(bounds[-1][1], end)
+        else:
+            bounds.append([start, end])
+    return [doc[start:end] for start, end in bounds]
+
+
+def _hit_order(hit: Hit) -> tuple[int, int, str]:
+    """The order of the hits: by start, longest first, then by pattern id."""
+    return hit.start, -hit.end, hit.pattern.id
+
+
+# The sections of a doc as (token starts, labels), kept while its section group is unchanged.
+_SECTIONS: WeakKeyDictionary[Doc, tuple[SpanGroup, int, tuple[list[int], list[str]]]] = (
+    WeakKeyDictionary()
+)
+
+
+def _sections(doc: Doc) -> tuple[list[int], list[str]]:
+    """The token starts and labels of the doc's sections, read once per section group."""
+    group = doc.spans.get(SECTIONS_KEY)
+    if group is None:
+        return [], []
+    cached = _SECTIONS.get(doc)
+    if cached is not None and cached[0] is group and cached[1] == len(group):
+        return cached[2]
+    spans = list(group)
+    value = [s.start for s in spans], [s.label_ for s in spans]
+    _SECTIONS[doc] = (group, len(group), value)
+    return value
 
 
 @Language.factory(

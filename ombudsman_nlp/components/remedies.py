@@ -14,7 +14,8 @@ or precede it: the parts are the payments) or ``rate`` (a rate that explains a t
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
@@ -27,6 +28,7 @@ from ..labels import REMEDIES_KEY, REMEDY_PAYMENT, SECTIONS_KEY
 from ..money import Money, find_money
 from ..rules import Hit, RuleMatcher
 from .base import PatternComponent
+from .reach import hit_reach
 
 PAYMENT_CUE = "PAYMENT_CUE"  # "pay", "a payment of", "offered": governs the amount after it
 WAIVER_CUE = "WAIVER_CUE"  # "refund", "waive", "reduce the balance": a charge after it is paid
@@ -106,6 +108,7 @@ class RemediesTagger(PatternComponent):
 
     def _compile(self) -> None:
         self._matcher = RuleMatcher(self.nlp, self.patterns)
+        self._reach = hit_reach(self.nlp, self.patterns)
 
     def __call__(self, doc: Doc) -> Doc:
         register_span_values()
@@ -133,7 +136,11 @@ class RemediesTagger(PatternComponent):
                 mentions.append(_Mention(money, span, bisect_right(starts, span.start) - 1))
         if not mentions:
             return []
-        hits = _clean(self._matcher(doc))
+        by_sentence: dict[int, list[_Mention]] = {}
+        for m in mentions:
+            by_sentence.setdefault(m.sentence, []).append(m)
+        leads = {index: _lead_in(sents, index) for index in by_sentence}
+        hits = _clean(self._matcher(doc, _scope(sents, by_sentence, leads, *self._reach)))
         hit_starts = [h.start for h in hits]
 
         def sentence_hits(index: int) -> list[Hit]:
@@ -143,35 +150,29 @@ class RemediesTagger(PatternComponent):
             hi = bisect_right(hit_starts, ends[index] - 1)
             return hits[lo:hi]
 
-        by_sentence: dict[int, list[_Mention]] = {}
-        for m in mentions:
-            by_sentence.setdefault(m.sentence, []).append(m)
-        leads = {index: _lead_in(sents, index) for index in by_sentence}
         for index, group in by_sentence.items():
             own = sentence_hits(index)
             lead = leads[index]
             lead_hits = sentence_hits(lead) if lead is not None else []
-            self._classify(group, own, lead_hits, sents.span(index))
+            self._classify(group, own, lead_hits, starts[index])
         _set_aside(mentions, sentence_hits)
         _rates_and_totals(mentions, by_sentence)
         spans: list[Span] = []
-        people = _people(text)
+        where = _Where(doc, text, sents)
+        people = _People(text)
         recent: list[str] = []  # payees so far, for "pay them"
         for index, group in sorted(by_sentence.items()):
             lead = leads[index]
-            lead_span = sents.span(lead) if lead is not None else None
             lead_hits = sentence_hits(lead) if lead is not None else []
             for m in group:
                 if m.payment:
-                    span = _payment_span(
-                        text, m, sents.span(index), lead_span, lead_hits, people, recent
-                    )
+                    span = _payment_span(where, m, index, lead, lead_hits, people, recent)
                     spans.append(span)
             _fill_chain_purposes([m for m in group if m.payment])
         return spans
 
     def _classify(
-        self, group: list[_Mention], own: list[Hit], lead: list[Hit], sentence: Span
+        self, group: list[_Mention], own: list[Hit], lead: list[Hit], sentence_start: int
     ) -> None:
         lead_reported = any(h.pattern.label == REPORTED for h in lead)
         lead_cue = any(h.pattern.label in CUE_LABELS for h in lead) and not lead_reported
@@ -185,7 +186,7 @@ class RemediesTagger(PatternComponent):
         for m in group:
             m.hits = own
             start, end = m.span.start, m.span.end
-            floor = previous.span.end if previous is not None else sentence.start
+            floor = previous.span.end if previous is not None else sentence_start
             m.floor = floor
             if lead_reported or concessive or _reported_before(own, start):
                 previous = m
@@ -207,7 +208,7 @@ class RemediesTagger(PatternComponent):
                 m.payment, m.cue = True, cue
             elif chained:
                 m.payment, m.cue, m.chained = True, previous.cue, True
-            elif (positive and _after_cue(own, end)) or (lead_cue and start - sentence.start <= 2):
+            elif (positive and _after_cue(own, end)) or (lead_cue and start - sentence_start <= 2):
                 m.payment = True
             previous = m
 
@@ -215,24 +216,95 @@ class RemediesTagger(PatternComponent):
 # -- helpers ------------------------------------------------------------------------------
 
 
+def _scope(
+    sents: Sentences,
+    by_sentence: dict[int, list[_Mention]],
+    leads: dict[int, int | None],
+    phrase: int,
+    anchor: int,
+) -> list[Span] | None:
+    """The sentences to match in: those whose hits are read (the amounts' sentences, the two
+    after each, their lead-ins) and enough around them that every hit read, and every hit
+    overlapping one (a ``PSEUDO`` cancels what it overlaps), is found as in the whole doc.
+
+    A phrase hit spans at most ``phrase`` tokens: sentences are added over ``phrase`` tokens
+    before and ``2 * phrase`` after; a token pattern runs in a sentence holding its anchor
+    words (at most ``anchor`` tokens each), so the sentences after are covered over ``anchor``
+    tokens more. None when that is the whole doc.
+    """
+    starts, ends = sents.starts, sents.ends
+    count = len(starts)
+    needed = set(by_sentence)
+    needed.update(lead for lead in leads.values() if lead is not None)
+    needed.update(i + step for i in by_sentence for step in range(1, _SET_ASIDE_SENTENCES + 1))
+    chosen: set[int] = set()
+    for index in needed:
+        if index >= count:
+            continue
+        first = max(0, bisect_right(starts, max(0, starts[index] - phrase)) - 1)
+        last = bisect_left(starts, ends[index] + 2 * phrase) - 1
+        covered = ends[last] + anchor
+        while last + 1 < count and ends[last] < covered:
+            last += 1
+        chosen.update(range(first, last + 1))
+    if len(chosen) == count:
+        return None
+    return [sents.span(i) for i in sorted(chosen)]
+
+
+class _Where:
+    """A doc's text and sentences, and its tokens' character offsets."""
+
+    __slots__ = ("doc", "text", "sents")
+
+    def __init__(self, doc: Doc, text: str, sents: Sentences) -> None:
+        self.doc, self.text, self.sents = doc, text, sents
+
+    def start_char(self, token: int) -> int:
+        """``doc[token].idx``."""
+        return self.doc[token].idx
+
+    def between(self, start: int, end: int) -> str:
+        """``doc[start:end].text``, read from the doc's text."""
+        if end <= start:
+            return ""
+        last = self.doc[end - 1]
+        return self.text[self.doc[start].idx : last.idx + len(last)]
+
+
+class _People:
+    """The named people of a text ("Mr X") and where they stand, found on first use."""
+
+    __slots__ = ("_text", "_found")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._found: list[tuple[int, str]] | None = None
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        if self._found is None:
+            self._found = _people(self._text)
+        return iter(self._found)
+
+
 def _payment_span(
-    text: str,
+    where: _Where,
     m: _Mention,
-    sentence: Span,
-    lead: Span | None,
+    sentence: int,
+    lead: int | None,
     lead_hits: list[Hit],
-    people: list[tuple[int, str]],
+    people: Iterable[tuple[int, str]],
     recent: list[str],
 ) -> Span:
     """The mention's span with its plain values set."""
     span = m.span
     span.id_ = m.cue.pattern.id if m.cue is not None else "remedies.context"
-    payees = _payees(text, m, sentence, lead, people, recent)
+    payees = _payees(where, m, sentence, lead, people, recent)
     recent.extend(payees)
     span._.amount = m.money.amount
     span._.payees = payees
     span._.payee = " and ".join(payees) if payees else None
-    span._.purpose = _purpose(m, sentence)
+    span._.purpose = _purpose(m, where, sentence)
     span._.status = _status(m.hits, span.start) or _status(lead_hits, None)
     span._.remedy_role = m.role
     return span
@@ -383,7 +455,9 @@ def _people(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group()) for m in _NAMED_RE.finditer(text)]
 
 
-def _resolve(pronoun: str, at: int, people: list[tuple[int, str]], recent: list[str]) -> str | None:
+def _resolve(
+    pronoun: str, at: int, people: Iterable[tuple[int, str]], recent: list[str]
+) -> str | None:
     """The person a pronoun most likely names: the last one before it of the right kind."""
     before = [name for start, name in people if start < at]
     pronoun = {"his": "him", "their": "them"}.get(pronoun, pronoun)
@@ -397,20 +471,22 @@ def _resolve(pronoun: str, at: int, people: list[tuple[int, str]], recent: list[
 
 
 def _payees(
-    text: str,
+    where: _Where,
     m: _Mention,
-    sentence: Span,
-    lead: Span | None,
-    people: list[tuple[int, str]],
+    sentence: int,
+    lead: int | None,
+    people: Iterable[tuple[int, str]],
     recent: list[str],
 ) -> list[str]:
     """The payees as written, pronouns resolved; several when the amount is "each"."""
+    text, sents = where.text, where.sents
+    sentence_start, sentence_end = sents.start_chars[sentence], sents.end_chars[sentence]
     span = m.span
     cue_end = m.cue.end if m.cue is not None and m.cue.end <= span.start else span.start
-    gap_start = sentence.doc[max(cue_end, m.floor)].idx if span.start > 0 else span.start_char
+    gap_start = where.start_char(max(cue_end, m.floor)) if span.start > 0 else span.start_char
     gap = text[min(gap_start, span.start_char) : span.start_char]
     found = _found_payees(gap, gap_start, people, recent)
-    tail = text[span.end_char : sentence.end_char]
+    tail = text[span.end_char : sentence_end]
     each = _EACH_RE.match(tail)
     if not found and each:
         clause = re.split(r"[;:]| for | to (?!Mr|Mrs|Ms|Miss|Mx|Dr)", tail[each.end() :])[0]
@@ -421,10 +497,10 @@ def _payees(
             found = [after.group("person")]
     waiver = m.cue is not None and m.cue.pattern.label == WAIVER_CUE
     if not found and lead is not None:
-        found = _found_payees(lead.text, lead.start_char, people, recent)
+        found = _found_payees(sents.text(lead), sents.start_chars[lead], people, recent)
     if not found and not waiver:
-        named = _NAMED_RE.findall(text, sentence.start_char, span.start_char)
-        later = _NAMED_RE.findall(text, span.end_char, sentence.end_char)
+        named = _NAMED_RE.findall(text, sentence_start, span.start_char)
+        later = _NAMED_RE.findall(text, span.end_char, sentence_end)
         found = named[-1:] or later[:1]
     found = [p for p in found if p]
     if len(found) > 1 and not _EACH_RE.search(tail[:12] + gap):
@@ -433,7 +509,7 @@ def _payees(
 
 
 def _found_payees(
-    gap: str, offset: int, people: list[tuple[int, str]], recent: list[str]
+    gap: str, offset: int, people: Iterable[tuple[int, str]], recent: list[str]
 ) -> list[str]:
     out: list[str] = []
     for match in _PAYEE_RE.finditer(gap):
@@ -446,17 +522,18 @@ def _found_payees(
     return out
 
 
-def _purpose(m: _Mention, sentence: Span) -> str:
+def _purpose(m: _Mention, where: _Where, sentence: int) -> str:
     """The purpose named after the amount (up to the next amount), else before it."""
     hits = [h for h in m.hits if h.pattern.label in PURPOSE_LABELS]
-    amounts = sorted(h for h in _amount_starts(sentence))
-    nxt = next((a for a in amounts if a > m.span.start), sentence.end)
-    prev = max((a for a in amounts if a < m.span.start), default=sentence.start)
+    sents = where.sents
+    amounts = sorted(_amount_starts(where, sentence))
+    nxt = next((a for a in amounts if a > m.span.start), sents.ends[sentence])
+    prev = max((a for a in amounts if a < m.span.start), default=sents.starts[sentence])
     after = [
         h
         for h in hits
         if m.span.end <= h.start < min(nxt, m.span.end + _PURPOSE_REACH)
-        and _same_clause(sentence.doc[m.span.end : h.start].text)
+        and _same_clause(where.between(m.span.end, h.start))
     ]
     before = [h for h in hits if prev <= h.start and h.end <= m.span.start]
     for window in (after, list(reversed(before))):
@@ -480,25 +557,22 @@ def _same_clause(between: str) -> bool:
 _AMOUNT_STARTS: WeakKeyDictionary[Doc, dict[tuple[int, int], list[int]]] = WeakKeyDictionary()
 
 
-def _amount_starts(sentence: Span) -> list[int]:
+def _amount_starts(where: _Where, sentence: int) -> list[int]:
     """Token offsets where the money amounts of a sentence start (read once per sentence)."""
-    doc = sentence.doc
+    doc, sents = where.doc, where.sents
     known = _AMOUNT_STARTS.setdefault(doc, {})
-    key = (sentence.start, sentence.end)
+    key = (sents.starts[sentence], sents.ends[sentence])
     if key not in known:
-        known[key] = _find_amount_starts(sentence)
+        known[key] = _find_amount_starts(where, sentence)
     return known[key]
 
 
-def _find_amount_starts(sentence: Span) -> list[int]:
-    doc = sentence.doc
+def _find_amount_starts(where: _Where, sentence: int) -> list[int]:
+    doc = where.doc
+    first = where.sents.start_chars[sentence]
     starts = []
-    for money in find_money(doc_text(doc)[sentence.start_char : sentence.end_char]):
-        span = doc.char_span(
-            sentence.start_char + money.start,
-            sentence.start_char + money.end,
-            alignment_mode="expand",
-        )
+    for money in find_money(where.text[first : where.sents.end_chars[sentence]]):
+        span = doc.char_span(first + money.start, first + money.end, alignment_mode="expand")
         if span is not None:
             starts.append(span.start)
     return starts

@@ -16,14 +16,14 @@ from collections.abc import Iterator, Sequence
 from itertools import accumulate
 from typing import Any
 
+import numpy
 from spacy.attrs import LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from ..patterns import Pattern
-from ..rules import Hit, _runs
+from ..rules import Hit
 
 _SPACE_WORD = "\x00"  # stands for a whitespace token: no word pattern matches it
 _ALPHA = r"[^\W\d_]+"
@@ -93,17 +93,117 @@ def _first_words(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
     return _token_words(pattern[0])
 
 
+_REPEAT = re.compile(r"^\{(\d*)(,?)(\d*)\}$")
+_ALPHA_WORD = re.compile(_ALPHA)
+_LOW_BITS = numpy.uint64(0xFFFF)  # the bits of a word id that index the candidates' table
+_MANY = 1 << 30  # no upper bound on a repeat
+# A token of a pattern on word ids: the ids one of which the token's lower case must be (None:
+# an alphabetic word), and how many such tokens in a row (least, most), greedy.
+_Step = tuple[frozenset[str] | None, int, int]
+
+
+def _repeat(op: str | None) -> tuple[int, int] | None:
+    """The (least, most) times of an operator, as the regular expression reads it."""
+    if op is None:
+        return 1, 1
+    fixed = {"?": (0, 1), "*": (0, _MANY), "+": (1, _MANY)}
+    if op in fixed:
+        return fixed[op]
+    match = _REPEAT.match(op)
+    if match is None:
+        return None
+    low, comma, high = match.groups()
+    if not comma:
+        return int(low), int(low)
+    least, most = int(low) if low else 0, int(high) if high else _MANY
+    return (least, most) if least <= most else None
+
+
+def _steps(pattern: list[dict[str, Any]]) -> list[_Step] | None:
+    """The pattern as steps over token words, or None when a word of it is not one token's
+    lower case (the regular expression then runs on the sentence's text)."""
+    steps: list[_Step] = []
+    for token in pattern:
+        times = _repeat(token.get("OP"))
+        if times is None:
+            return None
+        if "IS_ALPHA" in token:
+            steps.append((None, *times))
+            continue
+        value = token["LOWER"]
+        words = frozenset(
+            {value.lower()} if isinstance(value, str) else {str(w).lower() for w in value["IN"]}
+        )
+        if any(not w or w.isspace() or " " in w or _SPACE_WORD in w for w in words):
+            return None
+        steps.append((words, *times))
+    return steps
+
+
+def _match_steps(
+    steps: list[tuple[frozenset[int] | None, int, int]],
+    lowers: list[int],
+    at: int,
+    alpha: dict[int, bool],
+) -> int | None:
+    """Where a match of the steps starting at token ``at`` of ``lowers`` ends (the regular
+    expression's backtracking order: each repeat takes as many tokens as it can first)."""
+    size, length = len(steps), len(lowers)
+
+    def step(index: int, position: int) -> int | None:
+        while index < size:
+            ids, least, most = steps[index]
+            if most == 1 and least == 1:  # one token, no choice: no backtracking
+                if position == length:
+                    return None
+                key = lowers[position]
+                if not (alpha[key] if ids is None else key in ids):
+                    return None
+                index, position = index + 1, position + 1
+                continue
+            limit = min(most, length - position)
+            count = 0
+            if ids is None:
+                while count < limit and alpha[lowers[position + count]]:
+                    count += 1
+            else:
+                while count < limit and lowers[position + count] in ids:
+                    count += 1
+            while count >= least:
+                end = step(index + 1, position + count)
+                if end is not None:
+                    return end
+                count -= 1
+            return None
+        return position
+
+    return step(0, at)
+
+
+class _Alpha(dict):
+    """Whether a lower-case word id is an alphabetic word, read once per id."""
+
+    def __init__(self, strings: Any) -> None:
+        super().__init__()
+        self.strings = strings
+
+    def __missing__(self, key: int) -> bool:
+        word = self.strings[key]
+        value = self[key] = not word.isspace() and _ALPHA_WORD.fullmatch(word) is not None
+        return value
+
+
 class WordSetMatcher:
     """Run compiled word-set patterns on chosen sentences; hits as token offsets.
 
     A match holds one word of each required word set of its pattern, and starts at a word
-    of the first one: one ``PhraseMatcher`` pass over the doc finds those words, a pattern is
-    tried only in the sentences holding all its sets, and only where its first word stands.
+    of the first one: a pattern is tried only in the sentences holding a word of each of its
+    sets (a set intersection of the sentence's word ids), and only where its first word stands.
     """
 
     def __init__(self, patterns: Sequence[Pattern], vocab: Vocab | None = None) -> None:
-        """``vocab``: the pipeline's, to build the word matcher now (its strings must be added
-        outside a ``memory_zone``); without it, it is built on the first call."""
+        """``vocab``: the pipeline's, to read the words' ids now (its strings must be added
+        outside a ``memory_zone``); without it, they are read on the first call."""
         self.patterns = [p for p in patterns if not p.is_phrase]
         self._compiled = [
             (p, pattern_source(p.pattern), _first_words(p.pattern))  # type: ignore[arg-type]
@@ -124,71 +224,157 @@ class WordSetMatcher:
                     needs.add(self._sets.setdefault(words, len(self._sets)))
             self._needs.append(frozenset(needs))
             self._first_set.append(None if firsts is None else self._sets[firsts])
+        self._free = [n for n, needs in enumerate(self._needs) if not needs]
+        # A bit per word set: per pattern the sets it needs, and the patterns a mix of sets
+        # chooses (memoised).
+        self._need_masks = [sum(1 << n for n in needs) for needs in self._needs]
+        self._chosen: dict[int, list[int]] = {}
         self._regexes: dict[int, re.Pattern[str]] = {}
-        self._matcher: PhraseMatcher | None = None
-        self._numbers: dict[int, int] = {}  # matcher key -> word set number
+        # Per pattern its steps over token words (None: run as a regular expression), and,
+        # once the vocab is known, over word ids.
+        self._steps = [_steps(p.pattern) for p in self.patterns]  # type: ignore[arg-type]
+        self._id_steps: list[list[tuple[frozenset[int] | None, int, int]] | None] = []
+        self._first_ids: list[frozenset[int]] = []
+        # Per lower-case word id, the word sets holding the word (a bit per set).
+        self._word_sets: dict[int, int] = {}
+        self._known: frozenset[int] = frozenset()
+        self._table = numpy.zeros(1, dtype=bool)  # by the low bits of a word id: a set word?
         self._vocab: Vocab | None = None
         if vocab is not None:
-            self._set_matcher(vocab)
+            self._set_words(vocab)
 
-    def _set_matcher(self, vocab: Vocab) -> PhraseMatcher:
-        if self._matcher is None or self._vocab is not vocab:
-            matcher = PhraseMatcher(vocab, attr="LOWER")
-            self._numbers = {}
+    def _set_words(self, vocab: Vocab) -> dict[int, int]:
+        if self._vocab is not vocab:
+            masks: dict[int, int] = {}
             for words, number in self._sets.items():
-                # One token per word: a token of the set is one token whose lower case it is.
-                matcher.add(str(number), [Doc(vocab, words=[w]) for w in sorted(words)])
-                self._numbers[vocab.strings.add(str(number))] = number
-            self._matcher, self._vocab = matcher, vocab
-        return self._matcher
+                for word in words:
+                    key = vocab.strings.add(word)
+                    masks[key] = masks.get(key, 0) | 1 << number
+            self._word_sets = masks
+            self._known = frozenset(self._word_sets)
+            self._table = numpy.zeros(int(_LOW_BITS) + 1, dtype=bool)
+            self._table[[key & int(_LOW_BITS) for key in self._known]] = True
+            add = vocab.strings.add
+            self._id_steps = [
+                None
+                if steps is None
+                else [
+                    (None if words is None else frozenset(add(w) for w in words), least, most)
+                    for words, least, most in steps
+                ]
+                for steps in self._steps
+            ]
+            ids = {number: frozenset(add(w) for w in words) for words, number in self._sets.items()}
+            self._first_ids = [
+                frozenset() if first is None else ids[first] for first in self._first_set
+            ]
+            self._vocab = vocab
+        return self._word_sets
 
     def __call__(self, sentences: Sequence[Span]) -> list[Hit]:
         """Hits in the sentences (spans of one doc)."""
+        if not sentences:
+            return []
+        return self.match(sentences[0].doc, [(s.start, s.end) for s in sentences])
+
+    def match(self, doc: Doc, bounds: Sequence[tuple[int, int]]) -> list[Hit]:
+        """Hits in the sentences of ``doc`` given as token bounds ``(start, end)``."""
         hits: list[Hit] = []
-        if not self._compiled or not sentences:
+        if not self._compiled or not bounds:
             return hits
-        doc = sentences[0].doc
+        masks = self._set_words(doc.vocab)
+        chosen_by_mask, free = self._chosen, self._free
         strings = doc.vocab.strings
-        # (token, word set number) for every word of a set in the sentences.
-        matcher, numbers = self._set_matcher(doc.vocab), self._numbers
-        pairs = sorted(
-            (start, numbers[key]) for run in _runs(doc, sentences) for key, start, _ in matcher(run)
-        )
-        free = [n for n, needs in enumerate(self._needs) if not needs]
-        if not pairs and not free:
-            return hits
-        tokens = [t for t, _ in pairs]
+        id_steps, first_ids = self._id_steps, self._first_ids
+        alpha = _Alpha(strings)
         rows = doc.to_array(LOWER)
-        for sentence in sentences:
-            first, stop = sentence.start, sentence.end
-            here = pairs[bisect_left(tokens, first) : bisect_left(tokens, stop)]
-            present = {n for _, n in here}
-            chosen = [n for n, needs in enumerate(self._needs) if needs <= present]
+        # The tokens that are set words, found in numpy: a table of the ids' low bits gives
+        # the candidates (cheap), the exact ids decide. Python ints only for those tokens.
+        candidates = numpy.flatnonzero(self._table[rows & _LOW_BITS])
+        if not len(candidates) and not free:
+            return hits
+        # (token, word id) of the candidates; one that is no set word adds no set to a mask.
+        pairs = list(zip(candidates.tolist(), rows[candidates].tolist(), strict=True))
+        tokens = [token for token, _ in pairs]
+        for first, stop in bounds:
+            lo, hi = bisect_left(tokens, first), bisect_left(tokens, stop)
+            here = pairs[lo:hi]  # (token, word id) of the sentence's set words, in order
+            if here:  # the sets the sentence holds choose the patterns to try
+                mask = 0
+                for _, key in here:
+                    mask |= masks.get(key, 0)
+                chosen = chosen_by_mask.get(mask)
+                if chosen is None:
+                    chosen = chosen_by_mask[mask] = self._choose(mask)
+            else:
+                chosen = free
             if not chosen:
                 continue
-            words = [strings[lower] for lower in rows[first:stop].tolist()]
-            words = [_SPACE_WORD if word.isspace() else word for word in words]
-            offsets = [0, *accumulate(len(word) + 1 for word in words)]
-            offsets.pop()
-            text = " ".join(words) + " "
+            lowers = rows[first:stop].tolist()
+            text = None
             for number in chosen:
-                pattern, source, _ = self._compiled[number]
-                regex = self._regexes.get(number)
-                if regex is None:  # compiled on first use: loading the pipeline stays quick
-                    regex = self._regexes[number] = re.compile(source)
-                first_set = self._first_set[number]
-                if first_set is None:
-                    matches: Iterator[re.Match[str]] = regex.finditer(text)
+                pattern = self._compiled[number][0]
+                steps, starts_with = id_steps[number], first_ids[number]
+                at = [t - first for t, key in here if key in starts_with] if starts_with else None
+                if steps is None:  # the regular expression on the sentence's words
+                    if text is None:
+                        text, offsets = _sentence_text(strings, lowers)
+                    spans = self._regex_matches(number, text, offsets, at)
                 else:
-                    at = [t for t, n in here if n == first_set]
-                    matches = _matches_at(regex, text, offsets, at, first)
-                for match in matches:
-                    if match.end() == match.start():
-                        continue
-                    start = bisect_left(offsets, match.start())
-                    end = bisect_left(offsets, match.end())
+                    spans = _step_matches(steps, lowers, at, alpha)
+                for start, end in spans:
                     hits.append(Hit(pattern, first + start, first + end))
         return hits
+
+    def _choose(self, mask: int) -> list[int]:
+        """The patterns whose word sets are all in ``mask`` (a bit per set), in order."""
+        return [n for n, need in enumerate(self._need_masks) if need & mask == need]
+
+    def _regex_matches(
+        self, number: int, text: str, offsets: list[int], at: list[int] | None
+    ) -> Iterator[tuple[int, int]]:
+        """The matches (sentence token offsets) of a pattern's regular expression."""
+        regex = self._regexes.get(number)
+        if regex is None:  # compiled on first use: loading the pipeline stays quick
+            regex = self._regexes[number] = re.compile(self._compiled[number][1])
+        if at is None:
+            matches: Iterator[re.Match[str]] = regex.finditer(text)
+        else:
+            matches = _matches_at(regex, text, offsets, at, 0)
+        for match in matches:
+            if match.end() == match.start():
+                continue
+            yield bisect_left(offsets, match.start()), bisect_left(offsets, match.end())
+
+
+def _sentence_text(strings: Any, lowers: list[int]) -> tuple[str, list[int]]:
+    """A sentence's lower-case words joined by spaces, and each word's character offset."""
+    words = [strings[key] for key in lowers]
+    words = [_SPACE_WORD if word.isspace() else word for word in words]
+    offsets = [0, *accumulate(len(word) + 1 for word in words)]
+    offsets.pop()
+    return " ".join(words) + " ", offsets
+
+
+def _step_matches(
+    steps: list[tuple[frozenset[int] | None, int, int]],
+    lowers: list[int],
+    at: list[int] | None,
+    alpha: dict[int, bool],
+) -> list[tuple[int, int]]:
+    """The non-overlapping matches (sentence token offsets) of a pattern's steps, leftmost
+    first, as ``finditer`` of its regular expression finds them; a pattern that starts with a
+    required word set starts only at its words (``at``)."""
+    found: list[tuple[int, int]] = []
+    reached = 0
+    for start in range(len(lowers)) if at is None else at:
+        if start < reached:
+            continue
+        end = _match_steps(steps, lowers, start, alpha)
+        if end is not None and end > start:
+            reached = end
+            found.append((start, end))
+    return found
 
 
 def _matches_at(
