@@ -90,10 +90,11 @@ class Sentences:
 
     def span(self, index: int) -> Span:
         """The sentence as a ``Span``."""
-        return self.doc[self.starts[index] : self.ends[index]]
+        return Span(self.doc, self.starts[index], self.ends[index])
 
     def spans(self) -> list[Span]:
-        return [self.span(i) for i in range(len(self.starts))]
+        doc = self.doc
+        return [Span(doc, start, end) for start, end in zip(self.starts, self.ends, strict=True)]
 
     def text(self, index: int) -> str:
         return doc_text(self.doc)[self.start_chars[index] : self.end_chars[index]]
