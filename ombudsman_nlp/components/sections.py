@@ -95,6 +95,18 @@ class Sectionizer(PatternComponent):
                 single.add(words[0])
         self._single_first = tuple(sorted(single))
         self._multi_first = {word: tuple(sorted(s)) for word, s in multi.items()}
+        # The first three characters (lower case, ASCII) of a line that may open such a key:
+        # those of each first word, or a shorter first word and any characters after it.
+        openings: set[str] = set()
+        for word in [*single, *multi]:
+            if not word.isascii():
+                self._any_line = True
+            else:
+                rests = [""]
+                for _ in range(3 - len(word)):
+                    rests = [rest + chr(c) for rest in rests for c in range(0x80)]
+                openings.update(word[:3] + rest for rest in rests)
+        self._openings = frozenset(openings)
         fragments: list[bytes] | None = []
         for phrase, _ in self._contains:
             fragment = max(re.split(r"[\s']+", phrase), key=len)
@@ -146,7 +158,7 @@ class Sectionizer(PatternComponent):
         seen_metadata = False
         contained = self._contained_lines(text)
         single, multi, any_line = self._single_first, self._multi_first, self._any_line
-        known, classify = self._known, self.classify_line
+        known, classify, openings = self._known, self.classify_line, self._openings
         position = 0
         for number, line in enumerate(text.split("\n")):
             length = len(line)
@@ -173,7 +185,14 @@ class Sectionizer(PatternComponent):
                     continue
                 if head.isspace():
                     slow.append(len(body_starts))
-            if any_line or number in contained or _first_words_may_head(line, single, multi):
+            if (
+                any_line
+                or number in contained
+                or (
+                    (length < 3 or line[:3].lower() in openings or not line[:3].isascii())
+                    and _first_words_may_head(line, single, multi)
+                )
+            ):
                 found = known.get(line, _UNKNOWN)
                 if found is _UNKNOWN:
                     found = classify(line)
