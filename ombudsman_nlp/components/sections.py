@@ -116,7 +116,6 @@ class Sectionizer(PatternComponent):
             fragments.append(fragment.encode())
         self._contains_fragments = fragments
         self._known: dict[str, tuple[Pattern, int] | None] = {}  # lines classified before
-        self._strings = _Strings(self.nlp.vocab)
 
     def classify_line(self, line: str) -> tuple[Pattern, int] | None:
         """The heading or furniture pattern a line matches, and where its content starts."""
@@ -285,7 +284,6 @@ class Sectionizer(PatternComponent):
     def _section_spans(
         self, doc: Doc, bounds: list[tuple[int, int, str, str]], tokens: list[int]
     ) -> list[Span]:
-        strings = self._strings if doc.vocab is self.nlp.vocab else _Strings(doc.vocab)
         spans: list[Span] = []
         previous_end = 0
         for number, (_, _, label, pattern_id) in enumerate(bounds):
@@ -293,21 +291,9 @@ class Sectionizer(PatternComponent):
             last = tokens[2 * number + 1]
             if last <= first or (spans and first < previous_end):
                 continue
-            spans.append(Span(doc, first, last, label=strings[label], span_id=strings[pattern_id]))
+            spans.append(Span(doc, first, last, label=label, span_id=pattern_id))
             previous_end = last
         return spans
-
-
-class _Strings(dict):
-    """Hashes of strings added to a vocab's string store, each added once."""
-
-    def __init__(self, vocab) -> None:
-        super().__init__()
-        self._add = vocab.strings.add
-
-    def __missing__(self, string: str) -> int:
-        value = self[string] = self._add(string)
-        return value
 
 
 def _section_bounds(
