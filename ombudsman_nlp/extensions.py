@@ -8,7 +8,7 @@ from bisect import bisect_right
 from weakref import WeakKeyDictionary
 
 import numpy
-from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.attrs import IDX, LENGTH, SENT_START, SPACY
 from spacy.tokens import Doc, Span
 
 from . import labels
@@ -50,7 +50,7 @@ class Sentences:
     not keep their key alive).
     """
 
-    __slots__ = ("_doc", "starts", "ends", "start_chars", "end_chars", "_markers")
+    __slots__ = ("_doc", "starts", "ends", "start_chars", "_end_chars", "_markers")
 
     def __init__(self, doc: Doc) -> None:
         self._doc = weakref.ref(doc)
@@ -65,18 +65,32 @@ class Sentences:
             idx = array[:, 1]
             last = numpy.asarray(ends) - 1
             self.start_chars: list[int] = idx[positions].tolist()
-            self.end_chars: list[int] = (idx[last] + array[last, 2]).tolist()
+            self._end_chars: list[int] | None = (idx[last] + array[last, 2]).tolist()
         elif n:
             array = doc.to_array([IDX, LENGTH])
             starts, ends = [0], [n]
             self.start_chars = [0]
-            self.end_chars = [int(array[-1, 0] + array[-1, 1])]
+            self._end_chars = [int(array[-1, 0] + array[-1, 1])]
         else:
             starts, ends = [], []
-            self.start_chars, self.end_chars = [], []
+            self.start_chars, self._end_chars = [], []
         self.starts: list[int] = starts
         self.ends: list[int] = ends
         self._markers: list[bool] | None = None
+
+    @property
+    def end_chars(self) -> list[int]:
+        """``Span.end_char`` of each sentence (read from the doc when first asked for)."""
+        if self._end_chars is None:
+            doc = self.doc
+            spaces = doc.to_array(SPACY).tolist()
+            starts, start_chars = self.starts, self.start_chars
+            # A sentence ends where the next starts, less its last token's trailing space.
+            pairs = zip(starts[1:], start_chars[1:], strict=True)
+            ends = [char - spaces[start - 1] for start, char in pairs]
+            ends.append(len(doc_text(doc)) - spaces[-1])
+            self._end_chars = ends
+        return self._end_chars
 
     @property
     def doc(self) -> Doc:
@@ -90,10 +104,11 @@ class Sentences:
 
     def span(self, index: int) -> Span:
         """The sentence as a ``Span``."""
-        return self.doc[self.starts[index] : self.ends[index]]
+        return Span(self.doc, self.starts[index], self.ends[index])
 
     def spans(self) -> list[Span]:
-        return [self.span(i) for i in range(len(self.starts))]
+        doc = self.doc
+        return [Span(doc, start, end) for start, end in zip(self.starts, self.ends, strict=True)]
 
     def text(self, index: int) -> str:
         return doc_text(self.doc)[self.start_chars[index] : self.end_chars[index]]
@@ -129,6 +144,32 @@ def sentences(doc: Doc) -> Sentences:
     value = Sentences(doc)
     _SENTENCES[doc] = (len(doc), value)
     return value
+
+
+def set_sentence_starts(doc: Doc, tokens: list[int], idx: list[int]) -> None:
+    """Start the doc's sentences at the token offsets ``tokens`` (and 0), and no others.
+
+    Offsets past the last token are left out. ``idx`` is the doc's ``IDX`` values: the
+    doc's :class:`Sentences` are built from them at once.
+    """
+    n = len(doc)
+    starts = sorted({0, *tokens})
+    if starts[-1] >= n:
+        starts = [t for t in starts if t < n]
+    flags = numpy.full((n, 1), _NOT_START, dtype="uint64")
+    flags[starts] = 1
+    doc.from_array([SENT_START], flags)
+    sentences = Sentences.__new__(Sentences)
+    sentences._doc = weakref.ref(doc)
+    sentences.starts = starts
+    sentences.ends = [*starts[1:], n]
+    sentences.start_chars = [idx[t] for t in starts]
+    sentences._end_chars = None
+    sentences._markers = None
+    _SENTENCES[doc] = (n, sentences)
+
+
+_NOT_START = numpy.uint64(2**64 - 1)  # -1 as spaCy reads ``SENT_START`` from ``uint64``
 
 
 def forget_sentences(doc: Doc) -> None:

@@ -12,6 +12,7 @@ pattern), found by a second ``PhraseMatcher``.
 from __future__ import annotations
 
 import re
+import weakref
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
@@ -27,6 +28,10 @@ _LITERAL_KEYS = ("LOWER", "ORTH", "NORM", "TEXT")
 _APOSTROPHES = ("'", "\u2019")
 MAX_EXPANSION = 2000  # word sequences a token pattern may stand for and still run as phrases
 _PLAIN_WORD = re.compile(r"[a-z]+")  # a chunk the tokenizer keeps whole, unless a special case
+RUN_COST = 12  # the cost of matching a stretch on its own, in tokens matched
+
+_Matches = list[tuple[int, int, int]]  # (match id, start, end), as the matchers give them
+_Bounds = tuple[list[int], list[int]]  # starts and ends of sorted, disjoint stretches
 
 
 class Hit(NamedTuple):
@@ -154,6 +159,11 @@ class RuleMatcher:
                     needs.append(vocab.strings.add(group))
                 self._needs.add(frozenset(needs))
         self._has_tokens = len(self._tokens) > 0
+        # Hits sort by (start, -end, pattern id): each key's rank in pattern-id order.
+        by_id = sorted(self._by_key, key=lambda k: self._by_key[k].id)
+        self._rank: dict[int, int] = {key: rank for rank, key in enumerate(by_id)}
+        self._ranked: list[Pattern] = [self._by_key[key] for key in by_id]
+        self._last: tuple | None = None  # (weak doc, its length, phrase matches, anchor matches)
 
     def __call__(self, doc: Doc, sentences: Sequence[Span] | None = None) -> list[Hit]:
         """All hits in the doc, sorted by position.
@@ -161,18 +171,63 @@ class RuleMatcher:
         ``sentences`` scopes the matching: only hits starting and ending inside the
         stretches of text they cover are returned (None: the whole doc).
         """
-        runs = _runs(doc, sentences)
-        by_key, new = self._by_key, tuple.__new__  # Hit(...) without the NamedTuple wrapper
-        hits = [new(Hit, (by_key[k], s, e)) for run in runs for k, s, e in self._phrases(run)]
+        bounds = _bounds(doc, sentences)
+        phrases, anchors = self._matches(doc, bounds)
+        rank = self._rank
+        order = [(s, -e, rank[k]) for k, s, e in phrases]
         if self._has_tokens:
-            for span in self._token_scopes(doc, sentences, runs):
-                for key, start, end in self._tokens(span):
-                    hits.append(Hit(self._by_key[key], span.start + start, span.start + end))
-        hits.sort(key=lambda h: (h.start, -h.end, h.pattern.id))
-        return hits
+            for span in self._token_scopes(doc, sentences, anchors):
+                offset = span.start
+                order.extend((offset + s, -offset - e, rank[k]) for k, s, e in self._tokens(span))
+        order.sort()
+        ranked, new = self._ranked, tuple.__new__  # Hit(...) without the NamedTuple wrapper
+        return [new(Hit, (ranked[r], s, -e)) for s, e, r in order]
+
+    def _matches(self, doc: Doc, bounds: _Bounds | None) -> tuple[_Matches, _Matches]:
+        """The phrase and anchor matches inside the stretches ``bounds`` (None: whole doc).
+
+        The ``PhraseMatcher`` reports every match, overlapping ones too, so the matches of a
+        stretch are exactly the whole-doc matches that lie inside it. Its cost is per token
+        matched: stretches covering most of the doc are matched as the whole doc (kept for
+        the next call on the same doc, against a weak reference to it), others one by one.
+        """
+        last = self._last
+        length = len(doc)
+        cached = last is not None and last[0]() is doc and last[1] == length
+        if not cached:
+            if bounds is not None:
+                starts, ends = bounds
+                covered = sum(ends) - sum(starts) + RUN_COST * len(starts)
+                if covered < length:
+                    return self._run_matches(doc, starts, ends)
+            anchored = self._has_tokens and not self._unanchored and len(self._anchors)
+            phrases = self._phrases(doc) if length else []
+            anchors = self._anchors(doc) if length and anchored else []
+            self._last = last = (weakref.ref(doc), length, phrases, anchors)
+        if bounds is None:
+            return last[2], last[3]  # type: ignore[index]
+        return _inside(last[2], *bounds), _inside(last[3], *bounds)  # type: ignore[index]
+
+    def _run_matches(
+        self, doc: Doc, starts: list[int], ends: list[int]
+    ) -> tuple[_Matches, _Matches]:
+        """The phrase and anchor matches of each stretch, matched one by one."""
+        phrases: _Matches = []
+        anchors: _Matches = []
+        anchored = self._has_tokens and not self._unanchored and len(self._anchors)
+        for start, end in zip(starts, ends, strict=True):
+            if end > start:
+                run = Span(doc, start, end)
+                phrases.extend(self._phrases(run))
+                if anchored:
+                    anchors.extend(self._anchors(run))
+        return phrases, anchors
 
     def _token_scopes(
-        self, doc: Doc, sentences: Sequence[Span] | None, runs: list[Doc | Span]
+        self,
+        doc: Doc,
+        sentences: Sequence[Span] | None,
+        anchors: _Matches,
     ) -> list[Span]:
         index = sentence_index(doc) if sentences is None else None
         if self._unanchored:
@@ -183,11 +238,10 @@ class RuleMatcher:
         else:
             starts = [s.start for s in sentences]  # type: ignore[union-attr]
             ends = [s.end for s in sentences]  # type: ignore[union-attr]
-        for run in runs:
-            for key, start, _ in self._anchors(run):
-                position = bisect_right(starts, start) - 1
-                if position >= 0 and start < ends[position]:
-                    found.setdefault(position, set()).add(key)
+        for key, start, _ in anchors:
+            position = bisect_right(starts, start) - 1
+            if position >= 0 and start < ends[position]:
+                found.setdefault(position, set()).add(key)
         chosen = [
             position
             for position in sorted(found)
@@ -198,19 +252,50 @@ class RuleMatcher:
         return [sentences[i] for i in chosen]  # type: ignore[index]
 
 
+def _bounds(doc: Doc, sentences: Sequence[Span] | None) -> _Bounds | None:
+    """Token bounds of the stretches the sentences cover, adjacent ones joined (None: all).
+
+    The bounds are sorted and disjoint; a whole-doc stretch gives None.
+    """
+    if sentences is None:
+        return None
+    pairs = sorted((s.start, s.end) for s in sentences)
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in pairs:
+        if ends and start <= ends[-1]:
+            if end > ends[-1]:
+                ends[-1] = end
+        else:
+            starts.append(start)
+            ends.append(end)
+    if len(starts) == 1 and starts[0] == 0 and ends[0] == len(doc):
+        return None
+    return starts, ends
+
+
+def _inside(matches: _Matches, starts: list[int], ends: list[int]) -> _Matches:
+    """The matches that start and end within one of the stretches ``starts``/``ends``."""
+    if not starts:
+        return []
+    kept = []
+    first, last = starts[0], ends[-1]
+    for match in matches:
+        start = match[1]
+        if start < first or match[2] > last:
+            continue
+        position = bisect_right(starts, start) - 1
+        if match[2] <= ends[position]:
+            kept.append(match)
+    return kept
+
+
 def _runs(doc: Doc, sentences: Sequence[Span] | None) -> list[Doc | Span]:
     """The stretches of the doc the sentences cover: adjacent sentences joined into one."""
-    if sentences is None:
+    bounds = _bounds(doc, sentences)
+    if bounds is None:
         return [doc]
-    bounds: list[list[int]] = []
-    for sentence in sorted(sentences, key=lambda s: s.start):
-        if bounds and sentence.start <= bounds[-1][1]:
-            bounds[-1][1] = max(bounds[-1][1], sentence.end)
-        else:
-            bounds.append([sentence.start, sentence.end])
-    if len(bounds) == 1 and bounds[0] == [0, len(doc)]:
-        return [doc]
-    return [doc[start:end] for start, end in bounds]
+    return [Span(doc, start, end) for start, end in zip(*bounds, strict=True)]
 
 
 class _LowerKeys:

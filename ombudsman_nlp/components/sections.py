@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
-import numpy
-from spacy.attrs import IDX, SENT_START
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import doc_text, forget_sentences
+from ..extensions import doc_text, set_sentence_starts
 from ..labels import SECTIONS_KEY
 from ..patterns import Pattern
-from ..segment import iter_lines, split_sentences
+from ..segment import BLANKS, MARKER_START, content_offset, sentence_ends, split_sentences
 from .base import PatternComponent
 
 HEADER = "header"
 FURNITURE = "furniture"
 PAGE_END = "page_end"  # furniture after which the rest of the page is furniture too
 _MAX_HEADING = 90
+# Headings and page furniture recur from decision to decision: the classification of lines up
+# to this long is remembered (up to this many lines, then forgotten all at once).
+_MAX_KNOWN_LINE = 200
+_MAX_KNOWN = 20000
+_UNKNOWN = object()
 
 
 _FOOTNOTE = re.compile(r"(?<=[a-z])\d{1,2}$")  # "The Ombudsman's role and powers7"
@@ -29,6 +34,8 @@ _METADATA = re.compile(
     re.I,
 )
 IMPLICIT_SUMMARY = "section.summary_after_header"
+# First characters of a line that may be blank or start a list marker (or ``isdecimal``).
+_PLAIN_START = MARKER_START | BLANKS
 
 
 def heading_key(line: str) -> str:
@@ -65,6 +72,50 @@ class Sectionizer(PatternComponent):
             else:
                 self._contains.append((phrase, pattern))
         self._prefix.sort(key=lambda item: -len(item[0]))
+        self._index_first_words()
+
+    def _index_first_words(self) -> None:
+        """What lets :meth:`__call__` skip lines that cannot be headings before reading them.
+
+        First words of the ``line``/``prefix`` phrases (several words: the key's first word
+        must be it; one word: the key must start with it), and the longest
+        apostrophe-free fragment of each ``contains`` phrase (ASCII only: found in the
+        ASCII-lowered encoded text).
+        """
+        single: set[str] = set()
+        multi: dict[str, set[str]] = {}
+        self._any_line = False
+        for phrase in [*self._line, *(p for p, _ in self._prefix)]:
+            words = phrase.split(" ")
+            if not words[0]:
+                self._any_line = True
+            elif len(words) > 1:
+                multi.setdefault(words[0], set()).add(words[1])
+            else:
+                single.add(words[0])
+        self._single_first = tuple(sorted(single))
+        self._multi_first = {word: tuple(sorted(s)) for word, s in multi.items()}
+        # The first three characters (lower case, ASCII) of a line that may open such a key:
+        # those of each first word, or a shorter first word and any characters after it.
+        openings: set[str] = set()
+        for word in [*single, *multi]:
+            if not word.isascii():
+                self._any_line = True
+            else:
+                rests = [""]
+                for _ in range(3 - len(word)):
+                    rests = [rest + chr(c) for rest in rests for c in range(0x80)]
+                openings.update(word[:3] + rest for rest in rests)
+        self._openings = frozenset(openings)
+        fragments: list[bytes] | None = []
+        for phrase, _ in self._contains:
+            fragment = max(re.split(r"[\s']+", phrase), key=len)
+            if not fragment or not fragment.isascii():
+                fragments = None
+                break
+            fragments.append(fragment.encode())
+        self._contains_fragments = fragments
+        self._known: dict[str, tuple[Pattern, int] | None] = {}  # lines classified before
 
     def classify_line(self, line: str) -> tuple[Pattern, int] | None:
         """The heading or furniture pattern a line matches, and where its content starts."""
@@ -76,7 +127,9 @@ class Sectionizer(PatternComponent):
                 return pattern, len(line)
         if len(key) > _MAX_HEADING and ":" not in line[:_MAX_HEADING]:
             return None
-        pattern = self._line.get(key) or self._line.get(_FOOTNOTE.sub("", key))
+        pattern = self._line.get(key)
+        if pattern is None and key[-1].isdecimal():  # ``_FOOTNOTE`` ends with a ``\d``
+            pattern = self._line.get(_FOOTNOTE.sub("", key))
         if pattern is not None:
             return pattern, len(line)
         for phrase, pattern in self._prefix:
@@ -95,76 +148,215 @@ class Sectionizer(PatternComponent):
             doc.spans[SECTIONS_KEY] = []
             return doc
         sentence_chars: list[int] = []
+        body_starts: list[int] = []  # line contents split at sentence punctuation
+        body_ends: list[int] = []
+        slow: list[int] = []  # of those, the ones that start with white space
         sections: list[tuple[int, str, str]] = [(0, HEADER, "section.header")]
         current = (HEADER, "section.header")
+        in_header = True
         seen_metadata = False
-        for line in iter_lines(text):
-            found = self.classify_line(text[line.start : line.end])
-            if found is not None and not line.has_marker:
-                pattern, content = found
-                sentence_chars.append(line.start)
-                if pattern.label == PAGE_END and current[0] != HEADER:
-                    sections.append((line.start, FURNITURE, pattern.id))
-                    break
-                if pattern.label in (FURNITURE, PAGE_END):
-                    sections.append((line.start, FURNITURE, pattern.id))
-                    sections.append((line.end, *current))
-                    continue
-                current = (pattern.label, pattern.id)
-                sections.append((line.start, *current))
-                content_start = line.start + content
-                while content_start < line.end and text[content_start].isspace():
-                    content_start += 1
-                if content_start < line.end:
-                    sentence_chars.extend(
-                        s for s, _ in split_sentences(text, content_start, line.end)
-                    )
+        contained = self._contained_lines(text)
+        single, multi, any_line = self._single_first, self._multi_first, self._any_line
+        known, classify, openings = self._known, self.classify_line, self._openings
+        position = 0
+        for number, line in enumerate(text.split("\n")):
+            length = len(line)
+            start = position
+            end = position = start + length
+            position += 1
+            if not length:
                 continue
-            if current[0] == HEADER:
-                if _METADATA.match(text[line.start : line.end]):
-                    seen_metadata = True
-                elif seen_metadata:
-                    # Older layouts: the complaint paragraph straight after the header lines.
-                    current = ("summary", IMPLICIT_SUMMARY)
-                    sections.append((line.start, *current))
-            if line.has_marker:
-                sentence_chars.append(line.start)
-            sentence_chars.extend(s for s, _ in split_sentences(text, line.content_start, line.end))
-        self._set_sentences(doc, sentence_chars)
-        doc.spans[SECTIONS_KEY] = self._section_spans(doc, text, sections)
+            head = line[0]
+            if head in _PLAIN_START or head.isdecimal():
+                if head.isspace() and line.isspace():
+                    continue
+                content_start = start + content_offset(line)
+                if content_start > start:  # ``Line.has_marker``: a marker or an indent
+                    if in_header:
+                        seen_metadata, current, in_header = self._header_line(
+                            line, start, seen_metadata, current, sections
+                        )
+                    sentence_chars.append(start)
+                    if text[content_start].isspace():
+                        slow.append(len(body_starts))
+                    body_starts.append(content_start)
+                    body_ends.append(end)
+                    continue
+                if head.isspace():
+                    slow.append(len(body_starts))
+            if (
+                any_line
+                or number in contained
+                or (
+                    (length < 3 or line[:3].lower() in openings or not line[:3].isascii())
+                    and _first_words_may_head(line, single, multi)
+                )
+            ):
+                found = known.get(line, _UNKNOWN)
+                if found is _UNKNOWN:
+                    found = classify(line)
+                    if length <= _MAX_KNOWN_LINE:
+                        if len(known) >= _MAX_KNOWN:
+                            known.clear()
+                        known[line] = found
+                if found is not None:
+                    if slow and slow[-1] == len(body_starts):
+                        slow.pop()
+                    pattern, content = found
+                    sentence_chars.append(start)
+                    if pattern.label == PAGE_END and current[0] != HEADER:
+                        sections.append((start, FURNITURE, pattern.id))
+                        break
+                    if pattern.label in (FURNITURE, PAGE_END):
+                        sections.append((start, FURNITURE, pattern.id))
+                        sections.append((end, *current))
+                        continue
+                    current = (pattern.label, pattern.id)
+                    in_header = False
+                    sections.append((start, *current))
+                    after = start + content
+                    while after < end and text[after].isspace():
+                        after += 1
+                    if after < end:
+                        sentence_chars.extend(s for s, _ in split_sentences(text, after, end))
+                    continue
+            if in_header:
+                seen_metadata, current, in_header = self._header_line(
+                    line, start, seen_metadata, current, sections
+                )
+            body_starts.append(start)
+            body_ends.append(end)
+        sentence_chars.extend(_body_sentences(text, body_starts, body_ends, slow))
+        # Token offsets: sentence starts ("left"), then the first ("right", less one) and last
+        # ("right") characters of each section, as ``doc.char_span(..., "expand")`` has them.
+        bounds = _section_bounds(text, sections)
+        count = len(sentence_chars)
+        for start, end, _, _ in bounds:
+            sentence_chars.append(start + 1)
+            sentence_chars.append(end)
+        idx = doc.to_array(IDX).tolist()
+        tokens = [bisect_left(idx, char) for char in sentence_chars]
+        set_sentence_starts(doc, tokens[:count], idx)
+        doc.spans[SECTIONS_KEY] = self._section_spans(doc, bounds, tokens[count:])
         return doc
 
     @staticmethod
-    def _set_sentences(doc: Doc, chars: list[int]) -> None:
-        idx = doc.to_array([IDX]).reshape(-1)
-        starts = numpy.full(len(doc), -1, dtype="int32")
-        starts[0] = 1
-        if chars:
-            positions = numpy.searchsorted(idx, numpy.asarray(chars, dtype=idx.dtype), side="left")
-            positions = positions[positions < len(doc)]
-            starts[positions] = 1
-        doc.from_array([SENT_START], starts.reshape(-1, 1).astype("uint64"))
-        forget_sentences(doc)
+    def _header_line(
+        line: str,
+        start: int,
+        seen_metadata: bool,
+        current: tuple[str, str],
+        sections: list[tuple[int, str, str]],
+    ) -> tuple[bool, tuple[str, str], bool]:
+        """A line of the header: metadata, or (older layouts) the summary after it."""
+        if current[0] != HEADER:
+            return seen_metadata, current, False
+        if _METADATA.match(line):
+            return True, current, True
+        if seen_metadata:
+            # Older layouts: the complaint paragraph straight after the header lines.
+            current = ("summary", IMPLICIT_SUMMARY)
+            sections.append((start, *current))
+            return seen_metadata, current, False
+        return seen_metadata, current, True
 
-    @staticmethod
-    def _section_spans(doc: Doc, text: str, sections: list[tuple[int, str, str]]) -> list[Span]:
+    def _contained_lines(self, text: str) -> frozenset[int] | range:
+        """Numbers of the lines that may hold a ``contains`` phrase (a range: all may)."""
+        if not self._contains:
+            return frozenset()
+        if self._contains_fragments is None or "\u212a" in text or "\u0130" in text:
+            return range(text.count("\n") + 1)  # case folding beyond ASCII: ask every line
+        lowered = text.encode("utf-8", "surrogatepass").lower()
+        found: list[int] = []
+        for fragment in self._contains_fragments:
+            at = lowered.find(fragment)
+            while at >= 0:
+                found.append(at)
+                at = lowered.find(fragment, at + 1)
+        numbers: set[int] = set()
+        line, counted = 0, 0
+        for at in sorted(found):
+            line += lowered.count(b"\n", counted, at)
+            counted = at
+            numbers.add(line)
+        return frozenset(numbers)
+
+    def _section_spans(
+        self, doc: Doc, bounds: list[tuple[int, int, str, str]], tokens: list[int]
+    ) -> list[Span]:
         spans: list[Span] = []
-        bounds = [*sections[1:], (len(text), "", "")]
-        for (start, label, pattern_id), (end, _, _) in zip(sections, bounds, strict=True):
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if end <= start:
+        previous_end = 0
+        for number, (_, _, label, pattern_id) in enumerate(bounds):
+            first = tokens[2 * number] - 1
+            last = tokens[2 * number + 1]
+            if last <= first or (spans and first < previous_end):
                 continue
-            span = doc.char_span(start, end, label=label, alignment_mode="expand")
-            if span is None or not len(span):
-                continue
-            if spans and span.start < spans[-1].end:
-                continue
-            span.id_ = pattern_id
-            spans.append(span)
+            spans.append(Span(doc, first, last, label=label, span_id=pattern_id))
+            previous_end = last
         return spans
+
+
+def _section_bounds(
+    text: str, sections: list[tuple[int, str, str]]
+) -> list[tuple[int, int, str, str]]:
+    """Each section's characters without the white space at either end (empty ones left out)."""
+    kept: list[tuple[int, int, str, str]] = []
+    bounds = [*sections[1:], (len(text), "", "")]
+    for (start, label, pattern_id), (end, _, _) in zip(sections, bounds, strict=True):
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            kept.append((start, end, label, pattern_id))
+    return kept
+
+
+def _body_sentences(text: str, starts: list[int], ends: list[int], slow: list[int]) -> list[int]:
+    """Sentence starts of the line contents ``text[starts[i]:ends[i]]`` (sorted, disjoint).
+
+    The same as :func:`split_sentences` on each: its ends are found in the whole text at
+    once, and only contents holding a doubtful end (or ``slow``: starting with white space)
+    are split on their own.
+    """
+    if not starts:
+        return []
+    found = sentence_ends(text)
+    own = set(slow)
+    for at in found.doubtful:
+        line = bisect_right(starts, at) - 1
+        if line >= 0 and at < ends[line]:
+            own.add(line)
+    if own:
+        chars = [start for line, start in enumerate(starts) if line not in own]
+        for line in sorted(own):
+            chars.extend(s for s, _ in split_sentences(text, starts[line], ends[line]))
+    else:
+        chars = list(starts)
+    for at, cut in zip(found.starts, found.ends, strict=True):
+        line = bisect_right(starts, at) - 1
+        if line >= 0 and at < ends[line] and line not in own:
+            chars.append(cut)
+    return chars
+
+
+def _first_words_may_head(
+    line: str, single: tuple[str, ...], multi: dict[str, tuple[str, ...]]
+) -> bool:
+    """Whether a line's first words let it match a ``line`` or ``prefix`` phrase.
+
+    The key (see :func:`heading_key`) is the line's words in lower case with straight
+    quotes, less end punctuation: a phrase of one word must start its first word, a phrase
+    of several must be its first word and start its second.
+    """
+    words = line.split(None, 2)
+    first = words[0].replace("\u2019", "'").replace("\u2018", "'").lower()
+    if first.startswith(single):
+        return True
+    seconds = multi.get(first)
+    if seconds is None or len(words) < 2:
+        return False
+    return words[1].replace("\u2019", "'").replace("\u2018", "'").lower().startswith(seconds)
 
 
 @Language.factory(
