@@ -6,13 +6,13 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .annotate import AnnotationSession, annotate
 from .pipeline import load
-from .schema import Decision
 
 if TYPE_CHECKING:
+    from .annotation import AnnotationSession, annotate
     from .dataframe import to_dataframe
     from .notebook import display, render_html
+    from .schema import Decision
 
 __version__ = "0.1.0"
 __all__ = [
@@ -26,8 +26,11 @@ __all__ = [
     "to_dataframe",
 ]
 
-# The notebook helpers are imported on first use: loading the pipeline does not need them.
+# Imported on first use: loading the pipeline needs neither the models nor the notebook helpers.
 _LAZY = {
+    "AnnotationSession": "annotation",
+    "annotate": "annotation",
+    "Decision": "schema",
     "to_dataframe": "dataframe",
     "display": "notebook",
     "render_html": "notebook",

@@ -1,4 +1,4 @@
-"""Tests of ombudsman_nlp.annotate: the session API, durable saving, resuming, the widget."""
+"""Tests of ombudsman_nlp.annotation: the session API, durable saving, resuming, the widget."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import ombudsman_nlp
-from ombudsman_nlp.annotate import AnnotationSession, AnnotationWidget
+from ombudsman_nlp.annotation import AnnotationSession, AnnotationWidget
 from ombudsman_nlp.evaluation import evaluate_files
 from ombudsman_nlp.labelled import read_labelled
 
