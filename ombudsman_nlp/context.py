@@ -19,7 +19,7 @@ A ``SPEAKER`` hit names someone other than the complainant ("school", "officer",
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .rules import Hit
 
@@ -57,10 +57,12 @@ MODIFIER_LABELS: tuple[str, ...] = (
 
 
 _SELF_CONTAINED = frozenset({NEGATED, REPORTED, REMEDY, CLAUSE})
+_VOICES = frozenset({REPORTED, ACCOUNT})
+_UNSCOPED = frozenset({TERMINATE, CLAUSE, COMPLAINED})
+_NOTHING: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class Modified:
+class Modified(NamedTuple):
     """A target hit with the modifier categories (and their rule ids) that reach it."""
 
     hit: Hit
@@ -76,68 +78,98 @@ def apply_context(
     targets: Sequence[Hit], modifiers: Sequence[Hit], sentence_end: int
 ) -> list[Modified]:
     """Resolve which modifiers reach which targets within one sentence."""
-    pseudo = [m for m in modifiers if m.pattern.label == PSEUDO]
-    targets = [t for t in targets if not any(_overlaps(t, p) for p in pseudo)]
-    active = [m for m in modifiers if m.pattern.label not in (PSEUDO, SPEAKER)]
-    # A voice verb right after a speaker who is neither the complainant nor the decision-maker
-    # ("the school said", "the guidance says") reports a third party: like ``ORGANISATION``.
-    speakers = {m.end for m in modifiers if m.pattern.label == SPEAKER}
-    third = {
-        id(m) for m in active if m.pattern.label in (REPORTED, ACCOUNT) and m.start in speakers
-    }
-    # A modifier that spans a whole pseudo-trigger is its longer reading and stays: the frame
-    # "is causing" outlives the pseudo-trigger "is causing" that cancels the clause "causing".
-    active = [
-        m
-        for m in active
-        if not any(_overlaps(m, p) and not (m.start <= p.start and p.end <= m.end) for p in pseudo)
-    ]
+    new = tuple.__new__  # Modified(...) without the NamedTuple wrapper
+    if not modifiers:
+        return [new(Modified, (t, _NOTHING, ())) for t in targets]
+    pseudo: list[Hit] = []
+    speakers: set[int] = set()
+    active: list[Hit] = []
+    for m in modifiers:
+        label = m.pattern.label
+        if label == PSEUDO:
+            pseudo.append(m)
+        elif label == SPEAKER:
+            speakers.add(m.end)
+        else:
+            active.append(m)
+    if pseudo:
+        targets = [
+            t for t in targets if not any(t.start < p.end and p.start < t.end for p in pseudo)
+        ]
+        if not targets:
+            return []
+        # A modifier that spans a whole pseudo-trigger is its longer reading and stays: the
+        # frame "is causing" outlives the pseudo-trigger "is causing" that cancels the clause
+        # "causing".
+        active = [
+            m
+            for m in active
+            if not any(
+                m.start < p.end and p.start < m.end and not (m.start <= p.start and p.end <= m.end)
+                for p in pseudo
+            )
+        ]
     # Of nested frames the longest speaks: "as a result of" looks back, "as a result" forward.
     frames = [m for m in active if m.pattern.label == FRAME]
-    active = [
-        m
-        for m in active
-        if m.pattern.label != FRAME
-        or not any(
-            f is not m
-            and f.start <= m.start
-            and m.end <= f.end
-            and f.end - f.start > m.end - m.start
-            for f in frames
-        )
-    ]
+    if len(frames) > 1:
+        active = [
+            m
+            for m in active
+            if m.pattern.label != FRAME
+            or not any(
+                f.start <= m.start and m.end <= f.end and f.end - f.start > m.end - m.start
+                for f in frames
+            )
+        ]
     terminators = sorted(m.start for m in active if m.pattern.label == TERMINATE)
-    scopes = [m for m in active if m.pattern.label not in (TERMINATE, CLAUSE, COMPLAINED)]
+    # A voice verb right after a speaker who is neither the complainant nor the decision-maker
+    # ("the school said", "the guidance says") reports a third party: like ``ORGANISATION``.
+    scopes: list[tuple[Hit, str]] = []
+    for m in active:
+        label = m.pattern.label
+        if label in _UNSCOPED:
+            continue
+        if label in _VOICES and m.start in speakers:
+            label = ORGANISATION
+        scopes.append((m, label))
+    if not scopes:
+        return [new(Modified, (t, _NOTHING, ())) for t in targets]
     result: list[Modified] = []
     for target in targets:
         categories: set[str] = set()
         ids: list[str] = []
-        for modifier in scopes:
-            label = ORGANISATION if id(modifier) in third else modifier.pattern.label
-            if _overlaps(modifier, target):
+        t_start, t_end = target.start, target.end
+        for modifier, label in scopes:
+            if modifier.start < t_end and t_start < modifier.end:
                 # "no fault" holds its own negation, "had to pay" its own verb; a drop
                 # rule ("the Council upheld") cancels a target it overlaps.
                 if label in _SELF_CONTAINED:
                     continue
-                categories.add(label)
-                ids.append(modifier.pattern.id)
+            elif not _reaches(modifier, target, terminators):
                 continue
-            if _reaches(modifier, target, terminators):
-                categories.add(label)
-                ids.append(modifier.pattern.id)
-        result.append(Modified(target, frozenset(categories), tuple(ids)))
+            categories.add(label)
+            ids.append(modifier.pattern.id)
+        if categories:
+            result.append(new(Modified, (target, frozenset(categories), tuple(ids))))
+        else:
+            result.append(new(Modified, (target, _NOTHING, ())))
     return result
 
 
 def _reaches(modifier: Hit, target: Hit, terminators: list[int]) -> bool:
-    direction = modifier.pattern.direction or "forward"
-    limit = modifier.pattern.max_scope
-    if target.start >= modifier.end and direction in ("forward", "both"):
+    pattern = modifier.pattern
+    direction = pattern.direction or "forward"
+    limit = pattern.max_scope
+    if target.start >= modifier.end and direction != "backward":
         if limit is not None and target.start - modifier.end > limit:
             return False
-        return not any(modifier.end <= t < target.start for t in terminators)
-    if target.end <= modifier.start and direction in ("backward", "both"):
+        if terminators:
+            return not any(modifier.end <= t < target.start for t in terminators)
+        return True
+    if target.end <= modifier.start and direction != "forward":
         if limit is not None and modifier.start - target.end > limit:
             return False
-        return not any(target.end <= t < modifier.start for t in terminators)
+        if terminators:
+            return not any(target.end <= t < modifier.start for t in terminators)
+        return True
     return False
