@@ -58,7 +58,8 @@ MODIFIER_LABELS: tuple[str, ...] = (
 
 _SELF_CONTAINED = frozenset({NEGATED, REPORTED, REMEDY, CLAUSE})
 _VOICES = frozenset({REPORTED, ACCOUNT})
-_UNSCOPED = frozenset({TERMINATE, CLAUSE, COMPLAINED})
+# The categories that reach no target themselves (the others have a scope).
+_UNSCOPED = frozenset({PSEUDO, SPEAKER, TERMINATE, CLAUSE, COMPLAINED})
 _NOTHING: frozenset[str] = frozenset()
 
 
@@ -81,95 +82,111 @@ def apply_context(
     new = tuple.__new__  # Modified(...) without the NamedTuple wrapper
     if not modifiers:
         return [new(Modified, (t, _NOTHING, ())) for t in targets]
-    pseudo: list[Hit] = []
     speakers: set[int] = set()
-    active: list[Hit] = []
+    terminators: list[int] = []
+    # (start, end, category, direction, max_scope, rule id) of the modifiers with a scope.
+    scopes: list[tuple[int, int, str, str | None, int | None, str]] = []
+    frames = voices = 0
     for m in modifiers:
-        label = m.pattern.label
-        if label == PSEUDO:
-            pseudo.append(m)
+        pattern = m.pattern
+        label = pattern.label
+        if label not in _UNSCOPED:
+            scopes.append((m.start, m.end, label, pattern.direction, pattern.max_scope, pattern.id))
+            if label == FRAME:
+                frames += 1
+            elif label in _VOICES:
+                voices += 1
         elif label == SPEAKER:
             speakers.add(m.end)
-        else:
-            active.append(m)
-    if pseudo:
-        targets = [
-            t for t in targets if not any(t.start < p.end and p.start < t.end for p in pseudo)
+        elif label == TERMINATE:
+            terminators.append(m.start)
+        elif label == PSEUDO:
+            return _apply_with_pseudo(targets, modifiers)
+    if frames > 1:
+        scopes = _longest_frames(scopes)
+    if speakers and voices:
+        # A voice verb right after a speaker who is neither the complainant nor the
+        # decision-maker ("the school said", "the guidance says") reports a third party:
+        # like ``ORGANISATION``.
+        scopes = [
+            (s[0], s[1], ORGANISATION, *s[3:]) if s[2] in _VOICES and s[0] in speakers else s
+            for s in scopes
         ]
-        if not targets:
-            return []
-        # A modifier that spans a whole pseudo-trigger is its longer reading and stays: the
-        # frame "is causing" outlives the pseudo-trigger "is causing" that cancels the clause
-        # "causing".
-        active = [
-            m
-            for m in active
-            if not any(
-                m.start < p.end and p.start < m.end and not (m.start <= p.start and p.end <= m.end)
-                for p in pseudo
-            )
-        ]
-    # Of nested frames the longest speaks: "as a result of" looks back, "as a result" forward.
-    frames = [m for m in active if m.pattern.label == FRAME]
-    if len(frames) > 1:
-        active = [
-            m
-            for m in active
-            if m.pattern.label != FRAME
-            or not any(
-                f.start <= m.start and m.end <= f.end and f.end - f.start > m.end - m.start
-                for f in frames
-            )
-        ]
-    terminators = sorted(m.start for m in active if m.pattern.label == TERMINATE)
-    # A voice verb right after a speaker who is neither the complainant nor the decision-maker
-    # ("the school said", "the guidance says") reports a third party: like ``ORGANISATION``.
-    scopes: list[tuple[Hit, str]] = []
-    for m in active:
-        label = m.pattern.label
-        if label in _UNSCOPED:
-            continue
-        if label in _VOICES and m.start in speakers:
-            label = ORGANISATION
-        scopes.append((m, label))
     if not scopes:
         return [new(Modified, (t, _NOTHING, ())) for t in targets]
     result: list[Modified] = []
     for target in targets:
-        categories: set[str] = set()
-        ids: list[str] = []
         t_start, t_end = target.start, target.end
-        for modifier, label in scopes:
-            if modifier.start < t_end and t_start < modifier.end:
+        categories: set[str] | None = None
+        ids: list[str] = []
+        for m_start, m_end, label, direction, limit, rule in scopes:
+            if m_start < t_end and t_start < m_end:
                 # "no fault" holds its own negation, "had to pay" its own verb; a drop
                 # rule ("the Council upheld") cancels a target it overlaps.
                 if label in _SELF_CONTAINED:
                     continue
-            elif not _reaches(modifier, target, terminators):
+            elif t_start >= m_end:  # the target follows: a forward (the default) scope
+                if direction == "backward":
+                    continue
+                if limit is not None and t_start - m_end > limit:
+                    continue
+                if terminators and any(m_end <= t < t_start for t in terminators):
+                    continue
+            elif t_end <= m_start:  # the target precedes: a backward scope
+                if direction is None or direction == "forward":
+                    continue
+                if limit is not None and m_start - t_end > limit:
+                    continue
+                if terminators and any(t_end <= t < m_start for t in terminators):
+                    continue
+            else:
                 continue
-            categories.add(label)
-            ids.append(modifier.pattern.id)
-        if categories:
-            result.append(new(Modified, (target, frozenset(categories), tuple(ids))))
-        else:
+            if categories is None:
+                categories = {label}
+            else:
+                categories.add(label)
+            ids.append(rule)
+        if categories is None:
             result.append(new(Modified, (target, _NOTHING, ())))
+        else:
+            result.append(new(Modified, (target, frozenset(categories), tuple(ids))))
     return result
 
 
-def _reaches(modifier: Hit, target: Hit, terminators: list[int]) -> bool:
-    pattern = modifier.pattern
-    direction = pattern.direction or "forward"
-    limit = pattern.max_scope
-    if target.start >= modifier.end and direction != "backward":
-        if limit is not None and target.start - modifier.end > limit:
-            return False
-        if terminators:
-            return not any(modifier.end <= t < target.start for t in terminators)
-        return True
-    if target.end <= modifier.start and direction != "forward":
-        if limit is not None and modifier.start - target.end > limit:
-            return False
-        if terminators:
-            return not any(target.end <= t < modifier.start for t in terminators)
-        return True
-    return False
+def _longest_frames(
+    scopes: list[tuple[int, int, str, str | None, int | None, str]],
+) -> list[tuple[int, int, str, str | None, int | None, str]]:
+    """Of nested frames the longest speaks: "as a result of" looks back, "as a result" forward."""
+    frames = [(s[0], s[1]) for s in scopes if s[2] == FRAME]
+    return [
+        s
+        for s in scopes
+        if s[2] != FRAME
+        or not any(f0 <= s[0] and s[1] <= f1 and f1 - f0 > s[1] - s[0] for f0, f1 in frames)
+    ]
+
+
+def _apply_with_pseudo(targets: Sequence[Hit], modifiers: Sequence[Hit]) -> list[Modified]:
+    """:func:`apply_context` for a sentence holding ``PSEUDO`` hits.
+
+    A ``PSEUDO`` hit cancels the targets it overlaps, and the modifiers it overlaps unless they
+    span it whole: the frame "is causing" outlives the pseudo-trigger "is causing" that
+    cancels the clause "causing".
+    """
+    pseudo = [m for m in modifiers if m.pattern.label == PSEUDO]
+    targets = [t for t in targets if not any(t.start < p.end and p.start < t.end for p in pseudo)]
+    if not targets:
+        return []
+    kept = [
+        m
+        for m in modifiers
+        if m.pattern.label != PSEUDO
+        and (
+            m.pattern.label == SPEAKER
+            or not any(
+                m.start < p.end and p.start < m.end and not (m.start <= p.start and p.end <= m.end)
+                for p in pseudo
+            )
+        )
+    ]
+    return apply_context(targets, kept, 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from typing import NamedTuple
 
 import numpy
 from spacy.attrs import SENT_START
@@ -27,7 +28,7 @@ from ..context import (
     Modified,
     apply_context,
 )
-from ..extensions import Sentences
+from ..extensions import Sentences, doc_text
 from ..extensions import sentences as sentence_index
 from ..labels import (
     CLAIMED_INJUSTICE,
@@ -87,7 +88,7 @@ _REPORTED_OUTCOMES: dict[str, tuple[str, ...]] = {
 }
 _LEADING = frozenset({"-", "•", "*", "–"})  # list markers trimmed off a span's start
 _TRAILING = frozenset({",", ";", ":"})  # punctuation trimmed off a span's end
-_IDLE, _USEFUL, _CUE = 0, 1, 2  # what a target rule can yield in a section (``_kinds``)
+_IDLE, _USEFUL, _CUE = 0, 1, 2  # what a target rule can yield in a section
 
 
 def resolve_label(label: str, categories: frozenset[str], reported: bool = False) -> str | None:
@@ -136,6 +137,13 @@ def select_targets(hits: list[Hit]) -> list[Hit]:
     """
     if len(hits) < 2:
         return list(hits)
+    reach = hits[0].end
+    for hit in hits[1:]:
+        if hit.start < reach:
+            break  # an overlap (or hits out of order): resolve below
+        reach = hit.end
+    else:
+        return list(hits)  # in order and disjoint: every hit stays
     ordered = sorted(hits, key=lambda h: (h.start - h.end, h.start, h.pattern.id))
     kept: list[tuple[str, Hit]] = []
     for hit in ordered:
@@ -179,6 +187,21 @@ def _trim_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _trim_sentence(
+    doc: Doc, text: str, start: int, end: int, start_char: int, end_char: int
+) -> tuple[int, int]:
+    """:func:`_trim_bounds` of a sentence whose text is ``text[start_char:end_char]``.
+
+    Its first and last characters tell when there is nothing to trim (a space token is white
+    space throughout; the marks trimmed are one character long) without a token object.
+    """
+    if start_char < end_char:
+        first, last = text[start_char], text[end_char - 1]
+        if not (first.isspace() or first in _LEADING) and not (last.isspace() or last in _TRAILING):
+            return start, end
+    return _trim_bounds(doc, start, end)
+
+
 def trim(span: Span) -> Span:
     """The span without leading/trailing white space and list-marker punctuation."""
     start, end = _trim_bounds(span.doc, span.start, span.end)
@@ -204,6 +227,27 @@ class _Heads:
 
     def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
         return [h for h in self.bounds() if h[0] < end and start < h[1]]
+
+
+class _SectionRules(NamedTuple):
+    """What the target rules can yield in one section."""
+
+    section: str | None
+    reported: bool  # the section is in the complainant's voice
+    codes: dict[str, int]  # rule id -> _IDLE, _USEFUL or _CUE
+    allowed: dict[str, frozenset[str]]  # rule id -> the labels it may take in the section
+
+
+class _DocState:
+    """What the tagging of one doc shares: the doc, its string ids, heads and purposes."""
+
+    __slots__ = ("doc", "keys", "heads", "purposes")
+
+    def __init__(self, doc: Doc, keys: dict[str, int], purposes: list[Span]) -> None:
+        self.doc = doc
+        self.keys = keys  # label or rule id -> string id ({} for a doc of another vocab)
+        self.heads = _Heads(doc)
+        self.purposes = purposes
 
 
 class FindingsTagger(PatternComponent):
@@ -255,7 +299,12 @@ class FindingsTagger(PatternComponent):
         for pattern in self.patterns:
             skipped -= set(pattern.sections or ())
         self._skipped_sections = frozenset(skipped)
-        self._kinds_cache: dict[str | None, dict[str, int]] = {}
+        self._rules_cache: dict[str | None, _SectionRules] = {}
+        # String ids of the labels and rule ids the spans take (a Span made with ids skips
+        # hashing its strings).
+        strings = self.nlp.vocab.strings
+        names = [*TARGET_LABELS, *CUE_LABELS, *(p.id for p in self._targets.patterns)]
+        self._keys: dict[str, int] = {name: strings.add(name) for name in names}
 
     def __call__(self, doc: Doc) -> Doc:
         findings: list[Span] = []
@@ -271,8 +320,9 @@ class FindingsTagger(PatternComponent):
             scope = [s for s, label in zip(sections, labels, strict=True) if label not in skipped]
         targets = self._targets(doc, scope)
         if targets:
+            state = _DocState(doc, self._keys if doc.vocab is self.nlp.vocab else {}, purposes)
             bounds = ([s.start for s in sections], [s.end for s in sections], labels)
-            self._tag(doc, targets, bounds, findings, injustice, purposes, cues)
+            self._tag(state, targets, bounds, findings, injustice, cues)
         groups[FINDINGS_KEY] = findings
         groups[INJUSTICE_KEY] = injustice
         groups[REMEDY_PURPOSES_KEY] = purposes
@@ -281,15 +331,15 @@ class FindingsTagger(PatternComponent):
 
     def _tag(
         self,
-        doc: Doc,
+        state: _DocState,
         targets: list[Hit],
         sections: tuple[list[int], list[int], list[str]],
         findings: list[Span],
         injustice: list[Span],
-        purposes: list[Span],
         cues: list[Span],
     ) -> None:
-        """Tag the sentences holding targets, appending to the four output lists."""
+        """Tag the sentences holding targets, appending to the output lists."""
+        doc, keys = state.doc, state.keys
         index = sentence_index(doc)
         starts, ends = index.starts, index.ends
         # Targets by sentence, in order (the hits come sorted by start).
@@ -305,47 +355,74 @@ class FindingsTagger(PatternComponent):
         section_starts, section_ends, section_labels = sections
         # The sentences whose targets may yield something: cues are taken here, and the
         # others wait for the modifiers.
-        todo: list[tuple[int, str | None, list[Hit]]] = []
+        todo: list[tuple[int, _SectionRules, list[Hit]]] = []
+        rules = None
         for position, hits in zip(held, grouped, strict=True):
             start = starts[position]
             where = bisect_right(section_starts, start) - 1
             section = None
             if where >= 0 and start < section_ends[where]:
                 section = section_labels[where]
-            kinds = self._kinds(section)
-            codes = [kinds[h.pattern.id] for h in hits]
-            if _CUE in codes:
-                for hit, code in zip(hits, codes, strict=True):
-                    label = hit.pattern.label
-                    if code == _CUE and self._allowed(hit, label, section):
+            if rules is None or rules.section != section:
+                rules = self._rules(section)
+            codes = rules.codes
+            if len(hits) == 1:
+                code = codes[hits[0].pattern.id]
+                if code == _USEFUL:
+                    todo.append((position, rules, hits))
+                    continue
+                if code == _IDLE:
+                    continue
+            kinds = [codes[h.pattern.id] for h in hits]
+            if _CUE in kinds:
+                for hit, code in zip(hits, kinds, strict=True):
+                    pattern = hit.pattern
+                    if code == _CUE and self._allowed(hit, pattern.label, section):
                         cues.append(
-                            Span(doc, hit.start, hit.end, label=label, span_id=hit.pattern.id)
+                            Span(
+                                doc,
+                                hit.start,
+                                hit.end,
+                                label=keys.get(pattern.label, pattern.label),
+                                span_id=keys.get(pattern.id, pattern.id),
+                            )
                         )
-                hits = [h for h, code in zip(hits, codes, strict=True) if code != _CUE]
-            if _USEFUL in codes:
-                todo.append((position, section, hits))
+                hits = [h for h, code in zip(hits, kinds, strict=True) if code != _CUE]
+            if _USEFUL in kinds:
+                todo.append((position, rules, hits))
         if not todo:
             return
         # Modifiers matter only in the sentences that hold a target.
         mods = self._modifiers(doc, self._modifier_scope(doc, index, held, todo))
         mod_starts = [m.start for m in mods]
-        heads = _Heads(doc)
-        for position, section, hits in todo:
+        text = doc_text(doc)
+        start_chars, end_chars = index.start_chars, index.end_chars
+        for position, rules, hits in todo:
             start, end = starts[position], ends[position]
             first = bisect_left(mod_starts, start)
             last = bisect_left(mod_starts, end, first)
-            tagged = self._tag_sentence(
-                doc, start, end, section, hits, mods[first:last], heads, purposes
-            )
-            for span in tagged:
-                (findings if span.label_ in FINDING_LABELS else injustice).append(span)
+            resolved = self._resolve(state, end, rules, hits, mods[first:last])
+            if not resolved:
+                continue
+            sentence = (start, end, start_chars[position], end_chars[position])
+            for label, first_token, last_token, rule in self._extents(
+                state, text, sentence, resolved, mods[first:last]
+            ):
+                span = Span(
+                    doc,
+                    first_token,
+                    last_token,
+                    label=keys.get(label, label),
+                    span_id=keys.get(rule, rule),
+                )
+                (findings if label in FINDING_LABELS else injustice).append(span)
 
     def _modifier_scope(
         self,
         doc: Doc,
         index: Sentences,
         held: list[int],
-        todo: list[tuple[int, str | None, list[Hit]]],
+        todo: list[tuple[int, _SectionRules, list[Hit]]],
     ) -> list[Span]:
         """The stretches to match modifiers in: those of the sentences in ``todo``.
 
@@ -354,7 +431,7 @@ class FindingsTagger(PatternComponent):
         """
         starts, ends = index.starts, index.ends
         if not self._phrase_modifiers:
-            return [doc[starts[i] : ends[i]] for i in held]
+            return [Span(doc, starts[i], ends[i]) for i in held]
         wanted = {position for position, _, _ in todo}
         bounds: list[list[int]] = []  # [first sentence wanted, last sentence held] per run
         previous = -2
@@ -366,7 +443,7 @@ class FindingsTagger(PatternComponent):
             else:
                 bounds.append([position if position in wanted else -1, position])
             previous = position
-        return [doc[starts[a] : ends[b]] for a, b in bounds if a >= 0]
+        return [Span(doc, starts[a], ends[b]) for a, b in bounds if a >= 0]
 
     def _allowed(self, hit: Hit, label: str, section: str | None) -> bool:
         pattern = hit.pattern
@@ -376,75 +453,90 @@ class FindingsTagger(PatternComponent):
             return False
         return section not in self.excluded_sections.get(label, ())
 
-    def _kinds(self, section: str | None) -> dict[str, int]:
-        """Per target rule id, what its hits can yield in a section: a cue, a span or remedy
-        purpose (``_USEFUL``), or nothing (``_IDLE``). Computed once per section label."""
-        kinds = self._kinds_cache.get(section)
-        if kinds is None:
-            kinds = self._kinds_cache[section] = {}
+    def _rules(self, section: str | None) -> _SectionRules:
+        """What each target rule can yield in a section, computed once per section label."""
+        rules = self._rules_cache.get(section)
+        if rules is None:
             reported = section in self.reported_sections
+            codes: dict[str, int] = {}
+            allowed: dict[str, frozenset[str]] = {}
             for pattern in self._targets.patterns:
                 label = pattern.label
                 if label in CUE_LABELS:
-                    kinds[pattern.id] = _CUE
+                    codes[pattern.id] = _CUE
                     continue
                 hit = Hit(pattern, 0, 0)
+                allowed[pattern.id] = frozenset(
+                    lb for lb in TARGET_LABELS if self._allowed(hit, lb, section)
+                )
                 outcomes = _REPORTED_OUTCOMES.get(label, ()) if reported else _OUTCOMES[label]
                 useful = (label == INJUSTICE and not reported) or any(
-                    self._allowed(hit, outcome, section) for outcome in outcomes
+                    outcome in allowed[pattern.id] for outcome in outcomes
                 )
-                kinds[pattern.id] = _USEFUL if useful else _IDLE
-        return kinds
+                codes[pattern.id] = _USEFUL if useful else _IDLE
+            rules = _SectionRules(section, reported, codes, allowed)
+            self._rules_cache[section] = rules
+        return rules
 
-    def _tag_sentence(
-        self,
-        doc: Doc,
-        start: int,
-        end: int,
-        section: str | None,
-        hits: list[Hit],
-        mods: list[Hit],
-        heads: _Heads,
-        purposes: list[Span],
-    ) -> list[Span]:
-        """The spans of one sentence (``doc[start:end]``); remedy purposes go to ``purposes``."""
-        reported = section in self.reported_sections
-        kinds = self._kinds(section)
-        chosen = [h for h in select_targets(hits) if kinds[h.pattern.id] == _USEFUL]
-        if not chosen:
-            return []
+    def _resolve(
+        self, state: _DocState, end: int, rules: _SectionRules, hits: list[Hit], mods: list[Hit]
+    ) -> list[tuple[str, Modified]]:
+        """The labelled targets of one sentence (ending at ``end``); remedy purposes go to
+        ``state.purposes``."""
+        codes = rules.codes
+        if len(hits) > 1:
+            hits = [h for h in select_targets(hits) if codes[h.pattern.id] == _USEFUL]
+        reported, allowed = rules.reported, rules.allowed
         resolved: list[tuple[str, Modified]] = []
-        for item in apply_context(chosen, mods, end):
-            hit = item.hit
-            categories = item.categories
-            target = hit.pattern.label
+        for item in apply_context(hits, mods, end):
+            hit, categories, _ = item
+            pattern = hit.pattern
+            target = pattern.label
             label = resolve_label(target, categories, reported)
             if (
-                target == INJUSTICE
+                categories
+                and target == INJUSTICE
                 and not reported
                 and REMEDY in categories
                 and not categories & _DROP
             ):
-                purposes.append(Span(doc, hit.start, hit.end, label=INJUSTICE))
-            if label is None or not licensed(label, item):
+                name = state.keys.get(INJUSTICE, INJUSTICE)
+                state.purposes.append(Span(state.doc, hit.start, hit.end, label=name))
+            if label is None or label not in allowed[pattern.id] or not licensed(label, item):
                 continue
-            if self._allowed(hit, label, section):
-                resolved.append((label, item))
-        if not resolved:
-            return []
-        resolved = self._drop_complained_of(doc, start, end, resolved, mods, heads)
-        if not resolved:
-            return []
+            resolved.append((label, item))
+        return resolved
+
+    def _extents(
+        self,
+        state: _DocState,
+        text: str,
+        sentence: tuple[int, int, int, int],
+        resolved: list[tuple[str, Modified]],
+        mods: list[Hit],
+    ) -> list[tuple[str, int, int, str]]:
+        """(label, start, end, rule id) of the spans of a sentence's labelled targets.
+
+        ``sentence`` holds its token and character bounds.
+        """
+        doc = state.doc
+        start, end, start_char, end_char = sentence
         claims = [item.hit.start for label, item in resolved if label == CLAIMED_INJUSTICE]
+        if claims:
+            resolved = self._drop_complained_of(doc, start, end, resolved, mods, state.heads)
+            if not resolved:
+                return []
+            claims = [item.hit.start for label, item in resolved if label == CLAIMED_INJUSTICE]
         clauses: list[tuple[int, int]] = []
         if len(resolved) > 1 and len({label for label, _ in resolved}) > 1:
             clauses = self._clauses(doc, start, end, mods)
         claim_start = None
         if claims:
-            held = bool(heads.overlapping(start, end))
+            held = bool(state.heads.overlapping(start, end))
             claim_start = self._claim_start(start, min(claims), mods, held)
-        spans: list[Span] = []
+        extents: list[tuple[str, int, int, str]] = []
         seen: set[tuple[str, int, int]] = set()
+        whole: tuple[int, int] | None = None  # the trimmed sentence
         for label, item in resolved:
             first, last = start, end
             at = item.hit.start
@@ -455,13 +547,18 @@ class FindingsTagger(PatternComponent):
             if label == CLAIMED_INJUSTICE and claim_start is not None:
                 first = max(first, claim_start)
                 last = max(first, last)
-            first, last = _trim_bounds(doc, first, last)
+            if first == start and last == end:
+                if whole is None:
+                    whole = _trim_sentence(doc, text, start, end, start_char, end_char)
+                first, last = whole
+            else:
+                first, last = _trim_bounds(doc, first, last)
             key = (label, first, last)
             if key in seen or first == last:
                 continue
             seen.add(key)
-            spans.append(Span(doc, first, last, label=label, span_id=item.hit.pattern.id))
-        return spans
+            extents.append((label, first, last, item.hit.pattern.id))
+        return extents
 
     @staticmethod
     def _drop_complained_of(
