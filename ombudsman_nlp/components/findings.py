@@ -28,8 +28,6 @@ from ..context import (
     Modified,
     apply_context,
 )
-from ..extensions import Sentences, doc_text
-from ..extensions import sentences as sentence_index
 from ..labels import (
     CLAIMED_INJUSTICE,
     FAULT,
@@ -187,21 +185,6 @@ def _trim_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _trim_sentence(
-    doc: Doc, text: str, start: int, end: int, start_char: int, end_char: int
-) -> tuple[int, int]:
-    """:func:`_trim_bounds` of a sentence whose text is ``text[start_char:end_char]``.
-
-    Its first and last characters tell when there is nothing to trim (a space token is white
-    space throughout; the marks trimmed are one character long) without a token object.
-    """
-    if start_char < end_char:
-        first, last = text[start_char], text[end_char - 1]
-        if not (first.isspace() or first in _LEADING) and not (last.isspace() or last in _TRAILING):
-            return start, end
-    return _trim_bounds(doc, start, end)
-
-
 def trim(span: Span) -> Span:
     """The span without leading/trailing white space and list-marker punctuation."""
     start, end = _trim_bounds(span.doc, span.start, span.end)
@@ -340,8 +323,9 @@ class FindingsTagger(PatternComponent):
     ) -> None:
         """Tag the sentences holding targets, appending to the output lists."""
         doc, keys = state.doc, state.keys
-        index = sentence_index(doc)
-        starts, ends = index.starts, index.ends
+        # The sentence starts alone (one column of the token array) are all that is needed.
+        starts = sentence_starts(doc)
+        ends = [*starts[1:], len(doc)]
         # Targets by sentence, in order (the hits come sorted by start).
         held: list[int] = []
         grouped: list[list[Hit]] = []
@@ -393,10 +377,8 @@ class FindingsTagger(PatternComponent):
         if not todo:
             return
         # Modifiers matter only in the sentences that hold a target.
-        mods = self._modifiers(doc, self._modifier_scope(doc, index, held, todo))
+        mods = self._modifiers(doc, self._modifier_scope(doc, starts, ends, held, todo))
         mod_starts = [m.start for m in mods]
-        text = doc_text(doc)
-        start_chars, end_chars = index.start_chars, index.end_chars
         for position, rules, hits in todo:
             start, end = starts[position], ends[position]
             first = bisect_left(mod_starts, start)
@@ -404,9 +386,8 @@ class FindingsTagger(PatternComponent):
             resolved = self._resolve(state, end, rules, hits, mods[first:last])
             if not resolved:
                 continue
-            sentence = (start, end, start_chars[position], end_chars[position])
             for label, first_token, last_token, rule in self._extents(
-                state, text, sentence, resolved, mods[first:last]
+                state, start, end, resolved, mods[first:last]
             ):
                 span = Span(
                     doc,
@@ -420,7 +401,8 @@ class FindingsTagger(PatternComponent):
     def _modifier_scope(
         self,
         doc: Doc,
-        index: Sentences,
+        starts: list[int],
+        ends: list[int],
         held: list[int],
         todo: list[tuple[int, _SectionRules, list[Hit]]],
     ) -> list[Span]:
@@ -429,7 +411,6 @@ class FindingsTagger(PatternComponent):
         A modifier may run on from its sentence into the next one that holds a target, so
         each stretch ends where the run of adjacent target sentences ends.
         """
-        starts, ends = index.starts, index.ends
         if not self._phrase_modifiers:
             return [Span(doc, starts[i], ends[i]) for i in held]
         wanted = {position for position, _, _ in todo}
@@ -510,17 +491,14 @@ class FindingsTagger(PatternComponent):
     def _extents(
         self,
         state: _DocState,
-        text: str,
-        sentence: tuple[int, int, int, int],
+        start: int,
+        end: int,
         resolved: list[tuple[str, Modified]],
         mods: list[Hit],
     ) -> list[tuple[str, int, int, str]]:
-        """(label, start, end, rule id) of the spans of a sentence's labelled targets.
-
-        ``sentence`` holds its token and character bounds.
-        """
+        """(label, start, end, rule id) of the spans of the labelled targets of the sentence
+        ``doc[start:end]``."""
         doc = state.doc
-        start, end, start_char, end_char = sentence
         claims = [item.hit.start for label, item in resolved if label == CLAIMED_INJUSTICE]
         if claims:
             resolved = self._drop_complained_of(doc, start, end, resolved, mods, state.heads)
@@ -549,7 +527,7 @@ class FindingsTagger(PatternComponent):
                 last = max(first, last)
             if first == start and last == end:
                 if whole is None:
-                    whole = _trim_sentence(doc, text, start, end, start_char, end_char)
+                    whole = _trim_bounds(doc, start, end)
                 first, last = whole
             else:
                 first, last = _trim_bounds(doc, first, last)
