@@ -329,11 +329,13 @@ class FindingsTagger(PatternComponent):
         # Targets by sentence, in order (the hits come sorted by start).
         held: list[int] = []
         grouped: list[list[Hit]] = []
+        limit = -1  # the end of the sentence of the last group
         for hit in targets:
-            position = bisect_right(starts, hit.start) - 1
-            if held and held[-1] == position:
+            if hit.start < limit:
                 grouped[-1].append(hit)
             else:
+                position = bisect_right(starts, hit.start) - 1
+                limit = ends[position]
                 held.append(position)
                 grouped.append([hit])
         section_starts, section_ends, section_labels = sections
