@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from typing import NamedTuple
 
 import numpy
 from spacy.attrs import SENT_START
@@ -212,13 +211,37 @@ class _Heads:
         return [h for h in self.bounds() if h[0] < end and start < h[1]]
 
 
-class _SectionRules(NamedTuple):
+class _RuleTable(dict):
+    """A mapping of target rule id to what it yields in one section, filled in when asked."""
+
+    __slots__ = ("_rules",)
+
+    def __init__(self, rules: _SectionRules) -> None:
+        super().__init__()
+        self._rules = rules
+
+    def __missing__(self, rule: str) -> int | frozenset[str]:
+        self._rules.fill(rule)
+        return self[rule]
+
+
+class _SectionRules:
     """What the target rules can yield in one section."""
 
-    section: str | None
-    reported: bool  # the section is in the complainant's voice
-    codes: dict[str, int]  # rule id -> _IDLE, _USEFUL or _CUE
-    allowed: dict[str, frozenset[str]]  # rule id -> the labels it may take in the section
+    __slots__ = ("_tagger", "section", "reported", "codes", "allowed")
+
+    def __init__(self, tagger: FindingsTagger, section: str | None) -> None:
+        self._tagger = tagger
+        self.section = section
+        self.reported = section in tagger.reported_sections  # the complainant's voice
+        self.codes: dict[str, int] = _RuleTable(self)  # rule id -> _IDLE, _USEFUL or _CUE
+        # rule id -> the labels its hits may take in the section
+        self.allowed: dict[str, frozenset[str]] = _RuleTable(self)
+
+    def fill(self, rule: str) -> None:
+        code, allowed = self._tagger._rule_in(rule, self)
+        dict.__setitem__(self.codes, rule, code)
+        dict.__setitem__(self.allowed, rule, allowed)
 
 
 class _DocState:
@@ -283,6 +306,7 @@ class FindingsTagger(PatternComponent):
             skipped -= set(pattern.sections or ())
         self._skipped_sections = frozenset(skipped)
         self._rules_cache: dict[str | None, _SectionRules] = {}
+        self._target_rules = {p.id: p for p in self._targets.patterns}
         # String ids of the labels and rule ids the spans take (a Span made with ids skips
         # hashing its strings).
         strings = self.nlp.vocab.strings
@@ -384,12 +408,12 @@ class FindingsTagger(PatternComponent):
         for position, rules, hits in todo:
             start, end = starts[position], ends[position]
             first = bisect_left(mod_starts, start)
-            last = bisect_left(mod_starts, end, first)
-            resolved = self._resolve(state, end, rules, hits, mods[first:last])
+            scoped = mods[first : bisect_left(mod_starts, end, first)]
+            resolved = self._resolve(state, end, rules, hits, scoped)
             if not resolved:
                 continue
             for label, first_token, last_token, rule in self._extents(
-                state, start, end, resolved, mods[first:last]
+                state, start, end, resolved, scoped
             ):
                 span = Span(
                     doc,
@@ -437,29 +461,25 @@ class FindingsTagger(PatternComponent):
         return section not in self.excluded_sections.get(label, ())
 
     def _rules(self, section: str | None) -> _SectionRules:
-        """What each target rule can yield in a section, computed once per section label."""
+        """What the target rules can yield in a section (each rule worked out when first met)."""
         rules = self._rules_cache.get(section)
         if rules is None:
-            reported = section in self.reported_sections
-            codes: dict[str, int] = {}
-            allowed: dict[str, frozenset[str]] = {}
-            for pattern in self._targets.patterns:
-                label = pattern.label
-                if label in CUE_LABELS:
-                    codes[pattern.id] = _CUE
-                    continue
-                hit = Hit(pattern, 0, 0)
-                allowed[pattern.id] = frozenset(
-                    lb for lb in TARGET_LABELS if self._allowed(hit, lb, section)
-                )
-                outcomes = _REPORTED_OUTCOMES.get(label, ()) if reported else _OUTCOMES[label]
-                useful = (label == INJUSTICE and not reported) or any(
-                    outcome in allowed[pattern.id] for outcome in outcomes
-                )
-                codes[pattern.id] = _USEFUL if useful else _IDLE
-            rules = _SectionRules(section, reported, codes, allowed)
-            self._rules_cache[section] = rules
+            rules = self._rules_cache[section] = _SectionRules(self, section)
         return rules
+
+    def _rule_in(self, rule: str, rules: _SectionRules) -> tuple[int, frozenset[str]]:
+        """What a target rule can yield in the section of ``rules``, and the labels it may take
+        there."""
+        pattern = self._target_rules[rule]
+        label = pattern.label
+        if label in CUE_LABELS:
+            return _CUE, frozenset()
+        hit = Hit(pattern, 0, 0)
+        allowed = frozenset(lb for lb in TARGET_LABELS if self._allowed(hit, lb, rules.section))
+        reported = rules.reported
+        outcomes = _REPORTED_OUTCOMES.get(label, ()) if reported else _OUTCOMES[label]
+        useful = (label == INJUSTICE and not reported) or any(o in allowed for o in outcomes)
+        return (_USEFUL if useful else _IDLE), allowed
 
     def _resolve(
         self, state: _DocState, end: int, rules: _SectionRules, hits: list[Hit], mods: list[Hit]
