@@ -19,7 +19,7 @@ A ``SPEAKER`` hit names someone other than the complainant ("school", "officer",
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .rules import Hit
 
@@ -57,10 +57,13 @@ MODIFIER_LABELS: tuple[str, ...] = (
 
 
 _SELF_CONTAINED = frozenset({NEGATED, REPORTED, REMEDY, CLAUSE})
+_VOICES = frozenset({REPORTED, ACCOUNT})
+# The categories that reach no target themselves (the others have a scope).
+_UNSCOPED = frozenset({PSEUDO, SPEAKER, TERMINATE, CLAUSE, COMPLAINED})
+_NOTHING: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class Modified:
+class Modified(NamedTuple):
     """A target hit with the modifier categories (and their rule ids) that reach it."""
 
     hit: Hit
@@ -76,68 +79,114 @@ def apply_context(
     targets: Sequence[Hit], modifiers: Sequence[Hit], sentence_end: int
 ) -> list[Modified]:
     """Resolve which modifiers reach which targets within one sentence."""
-    pseudo = [m for m in modifiers if m.pattern.label == PSEUDO]
-    targets = [t for t in targets if not any(_overlaps(t, p) for p in pseudo)]
-    active = [m for m in modifiers if m.pattern.label not in (PSEUDO, SPEAKER)]
-    # A voice verb right after a speaker who is neither the complainant nor the decision-maker
-    # ("the school said", "the guidance says") reports a third party: like ``ORGANISATION``.
-    speakers = {m.end for m in modifiers if m.pattern.label == SPEAKER}
-    third = {
-        id(m) for m in active if m.pattern.label in (REPORTED, ACCOUNT) and m.start in speakers
-    }
-    # A modifier that spans a whole pseudo-trigger is its longer reading and stays: the frame
-    # "is causing" outlives the pseudo-trigger "is causing" that cancels the clause "causing".
-    active = [
-        m
-        for m in active
-        if not any(_overlaps(m, p) and not (m.start <= p.start and p.end <= m.end) for p in pseudo)
-    ]
-    # Of nested frames the longest speaks: "as a result of" looks back, "as a result" forward.
-    frames = [m for m in active if m.pattern.label == FRAME]
-    active = [
-        m
-        for m in active
-        if m.pattern.label != FRAME
-        or not any(
-            f is not m
-            and f.start <= m.start
-            and m.end <= f.end
-            and f.end - f.start > m.end - m.start
-            for f in frames
-        )
-    ]
-    terminators = sorted(m.start for m in active if m.pattern.label == TERMINATE)
-    scopes = [m for m in active if m.pattern.label not in (TERMINATE, CLAUSE, COMPLAINED)]
+    new = tuple.__new__  # Modified(...) without the NamedTuple wrapper
+    if not modifiers:
+        return [new(Modified, (t, _NOTHING, ())) for t in targets]
+    speakers: set[int] = set()
+    terminators: list[int] = []
+    # (start, end, category, direction, max_scope, rule id) of the modifiers with a scope.
+    scopes: list[tuple[int, int, str, str | None, int | None, str]] = []
+    frames = voices = 0
+    for m in modifiers:
+        pattern = m.pattern
+        label = pattern.label
+        if label not in _UNSCOPED:
+            scopes.append((m.start, m.end, label, pattern.direction, pattern.max_scope, pattern.id))
+            if label == FRAME:
+                frames += 1
+            elif label in _VOICES:
+                voices += 1
+        elif label == SPEAKER:
+            speakers.add(m.end)
+        elif label == TERMINATE:
+            terminators.append(m.start)
+        elif label == PSEUDO:
+            return _apply_with_pseudo(targets, modifiers)
+    if frames > 1:
+        scopes = _longest_frames(scopes)
+    if speakers and voices:
+        # A voice verb right after a speaker who is neither the complainant nor the
+        # decision-maker ("the school said", "the guidance says") reports a third party:
+        # like ``ORGANISATION``.
+        scopes = [
+            (s[0], s[1], ORGANISATION, *s[3:]) if s[2] in _VOICES and s[0] in speakers else s
+            for s in scopes
+        ]
+    if not scopes:
+        return [new(Modified, (t, _NOTHING, ())) for t in targets]
     result: list[Modified] = []
     for target in targets:
-        categories: set[str] = set()
+        t_start, t_end = target.start, target.end
+        categories: set[str] | None = None
         ids: list[str] = []
-        for modifier in scopes:
-            label = ORGANISATION if id(modifier) in third else modifier.pattern.label
-            if _overlaps(modifier, target):
+        for m_start, m_end, label, direction, limit, rule in scopes:
+            if m_start < t_end and t_start < m_end:
                 # "no fault" holds its own negation, "had to pay" its own verb; a drop
                 # rule ("the Council upheld") cancels a target it overlaps.
                 if label in _SELF_CONTAINED:
                     continue
-                categories.add(label)
-                ids.append(modifier.pattern.id)
+            elif t_start >= m_end:  # the target follows: a forward (the default) scope
+                if direction == "backward":
+                    continue
+                if limit is not None and t_start - m_end > limit:
+                    continue
+                if terminators and any(m_end <= t < t_start for t in terminators):
+                    continue
+            elif t_end <= m_start:  # the target precedes: a backward scope
+                if direction is None or direction == "forward":
+                    continue
+                if limit is not None and m_start - t_end > limit:
+                    continue
+                if terminators and any(t_end <= t < m_start for t in terminators):
+                    continue
+            else:
                 continue
-            if _reaches(modifier, target, terminators):
+            if categories is None:
+                categories = {label}
+            else:
                 categories.add(label)
-                ids.append(modifier.pattern.id)
-        result.append(Modified(target, frozenset(categories), tuple(ids)))
+            ids.append(rule)
+        if categories is None:
+            result.append(new(Modified, (target, _NOTHING, ())))
+        else:
+            result.append(new(Modified, (target, frozenset(categories), tuple(ids))))
     return result
 
 
-def _reaches(modifier: Hit, target: Hit, terminators: list[int]) -> bool:
-    direction = modifier.pattern.direction or "forward"
-    limit = modifier.pattern.max_scope
-    if target.start >= modifier.end and direction in ("forward", "both"):
-        if limit is not None and target.start - modifier.end > limit:
-            return False
-        return not any(modifier.end <= t < target.start for t in terminators)
-    if target.end <= modifier.start and direction in ("backward", "both"):
-        if limit is not None and modifier.start - target.end > limit:
-            return False
-        return not any(target.end <= t < modifier.start for t in terminators)
-    return False
+def _longest_frames(
+    scopes: list[tuple[int, int, str, str | None, int | None, str]],
+) -> list[tuple[int, int, str, str | None, int | None, str]]:
+    """Of nested frames the longest speaks: "as a result of" looks back, "as a result" forward."""
+    frames = [(s[0], s[1]) for s in scopes if s[2] == FRAME]
+    return [
+        s
+        for s in scopes
+        if s[2] != FRAME
+        or not any(f0 <= s[0] and s[1] <= f1 and f1 - f0 > s[1] - s[0] for f0, f1 in frames)
+    ]
+
+
+def _apply_with_pseudo(targets: Sequence[Hit], modifiers: Sequence[Hit]) -> list[Modified]:
+    """:func:`apply_context` for a sentence holding ``PSEUDO`` hits.
+
+    A ``PSEUDO`` hit cancels the targets it overlaps, and the modifiers it overlaps unless they
+    span it whole: the frame "is causing" outlives the pseudo-trigger "is causing" that
+    cancels the clause "causing".
+    """
+    pseudo = [m for m in modifiers if m.pattern.label == PSEUDO]
+    targets = [t for t in targets if not any(t.start < p.end and p.start < t.end for p in pseudo)]
+    if not targets:
+        return []
+    kept = [
+        m
+        for m in modifiers
+        if m.pattern.label != PSEUDO
+        and (
+            m.pattern.label == SPEAKER
+            or not any(
+                m.start < p.end and p.start < m.end and not (m.start <= p.start and p.end <= m.end)
+                for p in pseudo
+            )
+        )
+    ]
+    return apply_context(targets, kept, 0)

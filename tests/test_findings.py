@@ -377,3 +377,38 @@ def test_a_consequence_of_the_fault_is_injustice_in_the_investigators_voice(nlp)
 def test_what_an_investigation_led_to_is_no_claim(nlp):
     sentence = "As a result of our investigation, the complainants would like the following."
     assert tagged(nlp, complaint=sentence) == []
+
+
+def test_pseudo_trigger_cancels_the_negation_it_overlaps(nlp):
+    text = "There is no doubt the Council was at fault."
+    assert tagged(nlp, findings=text) == [("FAULT", text, "fault.at_fault")]
+
+
+def test_not_only_is_no_negation_and_but_splits_the_findings(nlp):
+    text = "The Council was not only at fault but also delayed matters, causing Mrs Y distress."
+    assert tagged(nlp, findings=text) == [
+        ("FAULT", "The Council was not only at fault", "fault.at_fault"),
+        ("INJUSTICE", "also delayed matters, causing Mrs Y distress.", "injustice.distress"),
+    ]
+
+
+def test_span_loses_trailing_colon(nlp):
+    assert tagged(nlp, findings="The Council was at fault:") == [
+        ("FAULT", "The Council was at fault", "fault.at_fault")
+    ]
+
+
+def test_finding_and_remedy_purpose_in_one_paragraph(nlp):
+    text = (
+        "There was fault by the Council, which caused injustice to Mrs B. The Council has "
+        "agreed to apologise and pay £200 to recognise the distress caused."
+    )
+    doc = nlp(decision(final=text))
+    first = "There was fault by the Council, which caused injustice to Mrs B."
+    assert [(s.label_, s.text) for key in ("findings", "injustice") for s in doc.spans[key]] == [
+        ("FAULT", first),
+        ("INJUSTICE", first),
+    ]
+    assert [(s.label_, s.text) for s in doc.spans[REMEDY_PURPOSES_KEY]] == [
+        ("INJUSTICE", "distress")
+    ]

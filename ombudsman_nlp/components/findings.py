@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections import defaultdict
+from bisect import bisect_left, bisect_right
 
 import numpy
 from spacy.attrs import SENT_START
@@ -41,7 +40,7 @@ from ..labels import (
     NO_INJUSTICE,
     SECTIONS_KEY,
 )
-from ..rules import Hit, RuleMatcher
+from ..rules import Hit, RuleMatcher, expand_to_phrases
 from .base import PatternComponent
 
 TARGET_LABELS = FINDING_LABELS + INJUSTICE_LABELS
@@ -69,22 +68,46 @@ DEFAULT_EXCLUDED_SECTIONS: dict[str, list[str]] = {
 DEFAULT_REPORTED_SECTIONS: tuple[str, ...] = ("complaint",)
 
 
+_HARMLESS_AS_INJUSTICE = frozenset({REMEDY, COMPOUND})
+_NEGATIONS: dict[str, str] = {FAULT: NO_FAULT, INJUSTICE: NO_INJUSTICE}
+# The labels a target may resolve to (see :func:`resolve_label`), out of and in the
+# complainant's voice.
+_OUTCOMES: dict[str, tuple[str, ...]] = {
+    FAULT: (FAULT, NO_FAULT),
+    NO_FAULT: (NO_FAULT,),
+    INJUSTICE: (INJUSTICE, NO_INJUSTICE, CLAIMED_INJUSTICE),
+    NO_INJUSTICE: (NO_INJUSTICE,),
+    CLAIMED_INJUSTICE: (CLAIMED_INJUSTICE,),
+}
+_REPORTED_OUTCOMES: dict[str, tuple[str, ...]] = {
+    INJUSTICE: (CLAIMED_INJUSTICE,),
+    CLAIMED_INJUSTICE: (CLAIMED_INJUSTICE,),
+}
+_LEADING = frozenset({"-", "•", "*", "–"})  # list markers trimmed off a span's start
+_TRAILING = frozenset({",", ";", ":"})  # punctuation trimmed off a span's end
+_IDLE, _USEFUL, _CUE = 0, 1, 2  # what a target rule can yield in a section
+
+
 def resolve_label(label: str, categories: frozenset[str], reported: bool = False) -> str | None:
     """The label a target takes under its modifiers, or None when they cancel it.
 
     ``reported`` says the sentence is in a section written in the complainant's voice.
     """
+    if not categories:
+        if reported:
+            return CLAIMED_INJUSTICE if label in (INJUSTICE, CLAIMED_INJUSTICE) else None
+        return None if label == CLAIMED_INJUSTICE else label
     if categories & _DROP:
         return None
     injustice = _FAMILIES[label] == "injustice"
-    if injustice and categories & {REMEDY, COMPOUND}:
+    if injustice and categories & _HARMLESS_AS_INJUSTICE:
         return None
     if reported or REPORTED in categories:
         return CLAIMED_INJUSTICE if label in (INJUSTICE, CLAIMED_INJUSTICE) else None
     if label == CLAIMED_INJUSTICE:
         return None
     if NEGATED in categories:
-        return {FAULT: NO_FAULT, INJUSTICE: NO_INJUSTICE}.get(label, label)
+        return _NEGATIONS.get(label, label)
     return label
 
 
@@ -109,17 +132,26 @@ def select_targets(hits: list[Hit]) -> list[Hit]:
 
     "not at fault" beats "at fault"; "did not properly" beats "properly considered".
     """
-    ordered = sorted(hits, key=lambda h: (-(h.end - h.start), h.start, h.pattern.id))
-    kept: list[Hit] = []
+    if len(hits) < 2:
+        return list(hits)
+    reach = hits[0].end
+    for hit in hits[1:]:
+        if hit.start < reach:
+            break  # an overlap (or hits out of order): resolve below
+        reach = hit.end
+    else:
+        return list(hits)  # in order and disjoint: every hit stays
+    ordered = sorted(hits, key=lambda h: (h.start - h.end, h.start, h.pattern.id))
+    kept: list[tuple[str, Hit]] = []
     for hit in ordered:
         family = _FAMILIES[hit.pattern.label]
-        if any(
-            _FAMILIES[k.pattern.label] == family and k.start < hit.end and hit.start < k.end
-            for k in kept
-        ):
-            continue
-        kept.append(hit)
-    return sorted(kept, key=lambda h: (h.start, h.end))
+        start, end = hit.start, hit.end
+        for k_family, k in kept:
+            if k_family == family and k.start < end and start < k.end:
+                break
+        else:
+            kept.append((family, hit))
+    return sorted((hit for _, hit in kept), key=lambda h: (h.start, h.end))
 
 
 def sentence_starts(doc: Doc) -> list[int]:
@@ -137,15 +169,91 @@ def _cancels(pseudo: Hit, modifier: Hit) -> bool:
     return pseudo.start < modifier.end and modifier.start < pseudo.end and not inside
 
 
+def _trim_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Token bounds of ``doc[start:end]`` without the white space and marks :func:`trim` drops."""
+    while start < end:
+        token = doc[start]
+        if not (token.is_space or token.text in _LEADING):
+            break
+        start += 1
+    while end > start:
+        token = doc[end - 1]
+        if not (token.is_space or token.text in _TRAILING):
+            break
+        end -= 1
+    return start, end
+
+
 def trim(span: Span) -> Span:
     """The span without leading/trailing white space and list-marker punctuation."""
-    start, end = span.start, span.end
-    doc = span.doc
-    while start < end and (doc[start].is_space or doc[start].text in {"-", "•", "*", "–"}):
-        start += 1
-    while end > start and (doc[end - 1].is_space or doc[end - 1].text in {",", ";", ":"}):
-        end -= 1
-    return doc[start:end]
+    start, end = _trim_bounds(span.doc, span.start, span.end)
+    return span.doc[start:end]
+
+
+class _Heads:
+    """The token bounds of a doc's complaint heads, read from the span group when first asked."""
+
+    __slots__ = ("_doc", "_bounds")
+
+    def __init__(self, doc: Doc) -> None:
+        self._doc = doc
+        self._bounds: list[tuple[int, int]] | None = None
+
+    def bounds(self) -> list[tuple[int, int]]:
+        if self._bounds is None:
+            spans = self._doc.spans
+            self._bounds = (
+                [(h.start, h.end) for h in spans[HEADS_KEY]] if HEADS_KEY in spans else []
+            )
+        return self._bounds
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        return [h for h in self.bounds() if h[0] < end and start < h[1]]
+
+
+class _RuleTable(dict):
+    """A mapping of target rule id to what it yields in one section, filled in when asked."""
+
+    __slots__ = ("_rules",)
+
+    def __init__(self, rules: _SectionRules) -> None:
+        super().__init__()
+        self._rules = rules
+
+    def __missing__(self, rule: str) -> int | frozenset[str]:
+        self._rules.fill(rule)
+        return self[rule]
+
+
+class _SectionRules:
+    """What the target rules can yield in one section."""
+
+    __slots__ = ("_tagger", "section", "reported", "codes", "allowed")
+
+    def __init__(self, tagger: FindingsTagger, section: str | None) -> None:
+        self._tagger = tagger
+        self.section = section
+        self.reported = section in tagger.reported_sections  # the complainant's voice
+        self.codes: dict[str, int] = _RuleTable(self)  # rule id -> _IDLE, _USEFUL or _CUE
+        # rule id -> the labels its hits may take in the section
+        self.allowed: dict[str, frozenset[str]] = _RuleTable(self)
+
+    def fill(self, rule: str) -> None:
+        code, allowed = self._tagger._rule_in(rule, self)
+        dict.__setitem__(self.codes, rule, code)
+        dict.__setitem__(self.allowed, rule, allowed)
+
+
+class _DocState:
+    """What the tagging of one doc shares: the doc, its string ids, heads and purposes."""
+
+    __slots__ = ("doc", "keys", "heads", "purposes")
+
+    def __init__(self, doc: Doc, keys: dict[str, int], purposes: list[Span]) -> None:
+        self.doc = doc
+        self.keys = keys  # label or rule id -> string id ({} for a doc of another vocab)
+        self.heads = _Heads(doc)
+        self.purposes = purposes
 
 
 class FindingsTagger(PatternComponent):
@@ -184,8 +292,11 @@ class FindingsTagger(PatternComponent):
         self._targets = RuleMatcher(
             self.nlp, [p for p in self.patterns if p.label in TARGET_LABELS + CUE_LABELS]
         )
-        self._modifiers = RuleMatcher(
-            self.nlp, [p for p in self.patterns if p.label in MODIFIER_LABELS]
+        modifiers = [p for p in self.patterns if p.label in MODIFIER_LABELS]
+        self._modifiers = RuleMatcher(self.nlp, modifiers)
+        # Phrase rules match the same in a run of adjacent sentences as in each of them.
+        self._phrase_modifiers = all(
+            p.is_phrase or expand_to_phrases(p.pattern) is not None for p in modifiers
         )
         # Sections no target may fire in (the standard paragraphs): not even matched.
         skipped = set.intersection(
@@ -194,73 +305,152 @@ class FindingsTagger(PatternComponent):
         for pattern in self.patterns:
             skipped -= set(pattern.sections or ())
         self._skipped_sections = frozenset(skipped)
-
-    def _scope(self, doc: Doc) -> list[Span] | None:
-        """The sections targets may fire in, or None for the whole doc."""
-        sections = doc.spans.get(SECTIONS_KEY, ())
-        if not self._skipped_sections or not sections:
-            return None
-        return [s for s in sections if s.label_ not in self._skipped_sections]
+        self._rules_cache: dict[str | None, _SectionRules] = {}
+        self._target_rules = {p.id: p for p in self._targets.patterns}
+        # String ids of the labels and rule ids the spans take (a Span made with ids skips
+        # hashing its strings).
+        strings = self.nlp.vocab.strings
+        names = [*TARGET_LABELS, *CUE_LABELS, *(p.id for p in self._targets.patterns)]
+        self._keys: dict[str, int] = {name: strings.add(name) for name in names}
 
     def __call__(self, doc: Doc) -> Doc:
         findings: list[Span] = []
         injustice: list[Span] = []
         purposes: list[Span] = []
         cues: list[Span] = []
-        targets = self._targets(doc, self._scope(doc))
+        groups = doc.spans
+        sections = list(groups[SECTIONS_KEY]) if SECTIONS_KEY in groups else []
+        labels = [s.label_ for s in sections]
+        scope = None
+        if self._skipped_sections and sections:
+            skipped = self._skipped_sections
+            scope = [s for s, label in zip(sections, labels, strict=True) if label not in skipped]
+        targets = self._targets(doc, scope)
         if targets:
-            starts = sentence_starts(doc)
-            ends = [*starts[1:], len(doc)]
-            held = sorted({bisect_right(starts, hit.start) - 1 for hit in targets})
-            # Modifiers matter only in the sentences that hold a target.
-            modifiers = self._modifiers(doc, [doc[starts[i] : ends[i]] for i in held])
-            grouped = self._by_sentence(doc, starts, targets, modifiers)
-            for sentence, section, hits, mods in grouped:
-                cue_hits = [h for h in hits if h.pattern.label in CUE_LABELS]
-                for hit in cue_hits:
-                    if self._allowed(hit, hit.pattern.label, section):
+            state = _DocState(doc, self._keys if doc.vocab is self.nlp.vocab else {}, purposes)
+            bounds = ([s.start for s in sections], [s.end for s in sections], labels)
+            self._tag(state, targets, bounds, findings, injustice, cues)
+        groups[FINDINGS_KEY] = findings
+        groups[INJUSTICE_KEY] = injustice
+        groups[REMEDY_PURPOSES_KEY] = purposes
+        groups[OUTCOME_CUES_KEY] = cues
+        return doc
+
+    def _tag(
+        self,
+        state: _DocState,
+        targets: list[Hit],
+        sections: tuple[list[int], list[int], list[str]],
+        findings: list[Span],
+        injustice: list[Span],
+        cues: list[Span],
+    ) -> None:
+        """Tag the sentences holding targets, appending to the output lists."""
+        doc, keys = state.doc, state.keys
+        # The sentence starts alone (one column of the token array) are all that is needed.
+        starts = sentence_starts(doc)
+        ends = [*starts[1:], len(doc)]
+        # Targets by sentence, in order (the hits come sorted by start).
+        held: list[int] = []
+        grouped: list[list[Hit]] = []
+        limit = -1  # the end of the sentence of the last group
+        for hit in targets:
+            if hit.start < limit:
+                grouped[-1].append(hit)
+            else:
+                position = bisect_right(starts, hit.start) - 1
+                limit = ends[position]
+                held.append(position)
+                grouped.append([hit])
+        section_starts, section_ends, section_labels = sections
+        # The sentences whose targets may yield something: cues are taken here, and the
+        # others wait for the modifiers.
+        todo: list[tuple[int, _SectionRules, list[Hit]]] = []
+        rules = None
+        for position, hits in zip(held, grouped, strict=True):
+            start = starts[position]
+            where = bisect_right(section_starts, start) - 1
+            section = None
+            if where >= 0 and start < section_ends[where]:
+                section = section_labels[where]
+            if rules is None or rules.section != section:
+                rules = self._rules(section)
+            codes = rules.codes
+            if len(hits) == 1:
+                code = codes[hits[0].pattern.id]
+                if code == _USEFUL:
+                    todo.append((position, rules, hits))
+                    continue
+                if code == _IDLE:
+                    continue
+            kinds = [codes[h.pattern.id] for h in hits]
+            if _CUE in kinds:
+                for hit, code in zip(hits, kinds, strict=True):
+                    pattern = hit.pattern
+                    if code == _CUE and self._allowed(hit, pattern.label, section):
                         cues.append(
                             Span(
                                 doc,
                                 hit.start,
                                 hit.end,
-                                label=hit.pattern.label,
-                                span_id=hit.pattern.id,
+                                label=keys.get(pattern.label, pattern.label),
+                                span_id=keys.get(pattern.id, pattern.id),
                             )
                         )
-                hits = [h for h in hits if h.pattern.label not in CUE_LABELS]
-                if not hits:
-                    continue
-                tagged, purpose = self._tag_sentence(sentence, section, hits, mods)
-                for span in tagged:
-                    (findings if span.label_ in FINDING_LABELS else injustice).append(span)
-                purposes.extend(purpose)
-        doc.spans[FINDINGS_KEY] = findings
-        doc.spans[INJUSTICE_KEY] = injustice
-        doc.spans[REMEDY_PURPOSES_KEY] = purposes
-        doc.spans[OUTCOME_CUES_KEY] = cues
-        return doc
+                hits = [h for h, code in zip(hits, kinds, strict=True) if code != _CUE]
+            if _USEFUL in kinds:
+                todo.append((position, rules, hits))
+        if not todo:
+            return
+        # Modifiers matter only in the sentences that hold a target.
+        mods = self._modifiers(doc, self._modifier_scope(doc, starts, ends, held, todo))
+        mod_starts = [m.start for m in mods]
+        for position, rules, hits in todo:
+            start, end = starts[position], ends[position]
+            first = bisect_left(mod_starts, start)
+            scoped = mods[first : bisect_left(mod_starts, end, first)]
+            resolved = self._resolve(state, end, rules, hits, scoped)
+            if not resolved:
+                continue
+            for label, first_token, last_token, rule in self._extents(
+                state, start, end, resolved, scoped
+            ):
+                span = Span(
+                    doc,
+                    first_token,
+                    last_token,
+                    label=keys.get(label, label),
+                    span_id=keys.get(rule, rule),
+                )
+                (findings if label in FINDING_LABELS else injustice).append(span)
 
-    @staticmethod
-    def _by_sentence(doc, starts, targets, modifiers):
-        ends = [*starts[1:], len(doc)]
-        grouped: dict[int, list[Hit]] = defaultdict(list)
-        for hit in targets:
-            grouped[bisect_right(starts, hit.start) - 1].append(hit)
-        grouped_mods: dict[int, list[Hit]] = defaultdict(list)
-        for hit in modifiers:
-            index = bisect_right(starts, hit.start) - 1
-            if index in grouped:
-                grouped_mods[index].append(hit)
-        sections = list(doc.spans[SECTIONS_KEY]) if SECTIONS_KEY in doc.spans else []
-        section_starts = [s.start for s in sections]
-        for index in sorted(grouped):
-            sentence = doc[starts[index] : ends[index]]
-            position = bisect_right(section_starts, sentence.start) - 1
-            section = None
-            if position >= 0 and sentence.start < sections[position].end:
-                section = sections[position].label_
-            yield sentence, section, grouped[index], grouped_mods[index]
+    def _modifier_scope(
+        self,
+        doc: Doc,
+        starts: list[int],
+        ends: list[int],
+        held: list[int],
+        todo: list[tuple[int, _SectionRules, list[Hit]]],
+    ) -> list[Span]:
+        """The stretches to match modifiers in: those of the sentences in ``todo``.
+
+        A modifier may run on from its sentence into the next one that holds a target, so
+        each stretch ends where the run of adjacent target sentences ends.
+        """
+        if not self._phrase_modifiers:
+            return [Span(doc, starts[i], ends[i]) for i in held]
+        wanted = {position for position, _, _ in todo}
+        bounds: list[list[int]] = []  # [first sentence wanted, last sentence held] per run
+        previous = -2
+        for position in held:
+            if position == previous + 1 and bounds:
+                if bounds[-1][0] < 0 and position in wanted:
+                    bounds[-1][0] = position
+                bounds[-1][1] = position
+            else:
+                bounds.append([position if position in wanted else -1, position])
+            previous = position
+        return [Span(doc, starts[a], ends[b]) for a, b in bounds if a >= 0]
 
     def _allowed(self, hit: Hit, label: str, section: str | None) -> bool:
         pattern = hit.pattern
@@ -270,51 +460,114 @@ class FindingsTagger(PatternComponent):
             return False
         return section not in self.excluded_sections.get(label, ())
 
-    def _tag_sentence(
-        self, sentence: Span, section: str | None, hits: list[Hit], mods: list[Hit]
-    ) -> tuple[list[Span], list[Span]]:
-        doc = sentence.doc
-        reported = section in self.reported_sections
+    def _rules(self, section: str | None) -> _SectionRules:
+        """What the target rules can yield in a section (each rule worked out when first met)."""
+        rules = self._rules_cache.get(section)
+        if rules is None:
+            rules = self._rules_cache[section] = _SectionRules(self, section)
+        return rules
+
+    def _rule_in(self, rule: str, rules: _SectionRules) -> tuple[int, frozenset[str]]:
+        """What a target rule can yield in the section of ``rules``, and the labels it may take
+        there."""
+        pattern = self._target_rules[rule]
+        label = pattern.label
+        if label in CUE_LABELS:
+            return _CUE, frozenset()
+        hit = Hit(pattern, 0, 0)
+        allowed = frozenset(lb for lb in TARGET_LABELS if self._allowed(hit, lb, rules.section))
+        reported = rules.reported
+        outcomes = _REPORTED_OUTCOMES.get(label, ()) if reported else _OUTCOMES[label]
+        useful = (label == INJUSTICE and not reported) or any(o in allowed for o in outcomes)
+        return (_USEFUL if useful else _IDLE), allowed
+
+    def _resolve(
+        self, state: _DocState, end: int, rules: _SectionRules, hits: list[Hit], mods: list[Hit]
+    ) -> list[tuple[str, Modified]]:
+        """The labelled targets of one sentence (ending at ``end``); remedy purposes go to
+        ``state.purposes``."""
+        codes = rules.codes
+        if len(hits) > 1:
+            hits = [h for h in select_targets(hits) if codes[h.pattern.id] == _USEFUL]
+        reported, allowed = rules.reported, rules.allowed
         resolved: list[tuple[str, Modified]] = []
-        purposes: list[Span] = []
-        for item in apply_context(select_targets(hits), mods, sentence.end):
-            label = resolve_label(item.hit.pattern.label, item.categories, reported)
-            purpose = REMEDY in item.categories and not item.categories & _DROP
-            if purpose and item.hit.pattern.label == INJUSTICE and not reported:
-                purposes.append(Span(doc, item.hit.start, item.hit.end, label=INJUSTICE))
-            if label is None or not licensed(label, item):
+        for item in apply_context(hits, mods, end):
+            hit, categories, _ = item
+            pattern = hit.pattern
+            target = pattern.label
+            label = resolve_label(target, categories, reported)
+            if (
+                categories
+                and target == INJUSTICE
+                and not reported
+                and REMEDY in categories
+                and not categories & _DROP
+            ):
+                name = state.keys.get(INJUSTICE, INJUSTICE)
+                state.purposes.append(Span(state.doc, hit.start, hit.end, label=name))
+            if label is None or label not in allowed[pattern.id] or not licensed(label, item):
                 continue
-            if self._allowed(item.hit, label, section):
-                resolved.append((label, item))
-        resolved = self._drop_complained_of(sentence, resolved, mods)
-        if not resolved:
-            return [], purposes
-        labels = {lb for lb, _ in resolved}
-        clauses = self._clauses(sentence, mods) if len(labels) > 1 else []
-        claim_start = self._claim_start(sentence, resolved, mods, self._holds_head(sentence))
-        spans: list[Span] = []
+            resolved.append((label, item))
+        return resolved
+
+    def _extents(
+        self,
+        state: _DocState,
+        start: int,
+        end: int,
+        resolved: list[tuple[str, Modified]],
+        mods: list[Hit],
+    ) -> list[tuple[str, int, int, str]]:
+        """(label, start, end, rule id) of the spans of the labelled targets of the sentence
+        ``doc[start:end]``."""
+        doc = state.doc
+        claims = [item.hit.start for label, item in resolved if label == CLAIMED_INJUSTICE]
+        if claims:
+            resolved = self._drop_complained_of(doc, start, end, resolved, mods, state.heads)
+            if not resolved:
+                return []
+            claims = [item.hit.start for label, item in resolved if label == CLAIMED_INJUSTICE]
+        clauses: list[tuple[int, int]] = []
+        if len(resolved) > 1 and len({label for label, _ in resolved}) > 1:
+            clauses = self._clauses(doc, start, end, mods)
+        claim_start = None
+        if claims:
+            held = bool(state.heads.overlapping(start, end))
+            claim_start = self._claim_start(start, min(claims), mods, held)
+        extents: list[tuple[str, int, int, str]] = []
         seen: set[tuple[str, int, int]] = set()
+        whole: tuple[int, int] | None = None  # the trimmed sentence
         for label, item in resolved:
-            extent = sentence
-            for clause in clauses:
-                if clause.start <= item.hit.start < clause.end:
-                    extent = clause
+            first, last = start, end
+            at = item.hit.start
+            for clause_start, clause_end in clauses:
+                if clause_start <= at < clause_end:
+                    first, last = clause_start, clause_end
                     break
             if label == CLAIMED_INJUSTICE and claim_start is not None:
-                extent = doc[max(extent.start, claim_start) : extent.end]
-            extent = trim(extent)
-            key = (label, extent.start, extent.end)
-            if key in seen or not len(extent):
+                first = max(first, claim_start)
+                last = max(first, last)
+            if first == start and last == end:
+                if whole is None:
+                    whole = _trim_bounds(doc, start, end)
+                first, last = whole
+            else:
+                first, last = _trim_bounds(doc, first, last)
+            key = (label, first, last)
+            if key in seen or first == last:
                 continue
             seen.add(key)
-            spans.append(
-                Span(doc, extent.start, extent.end, label=label, span_id=item.hit.pattern.id)
-            )
-        return spans, purposes
+            extents.append((label, first, last, item.hit.pattern.id))
+        return extents
 
     @staticmethod
     def _drop_complained_of(
-        sentence: Span, resolved: list[tuple[str, Modified]], mods: list[Hit]
+        doc: Doc,
+        start: int,
+        end: int,
+        resolved: list[tuple[str, Modified]],
+        mods: list[Hit],
+        tagged: _Heads,
     ) -> list[tuple[str, Modified]]:
         """Claims without the harm words that belong to a complained-of act.
 
@@ -322,16 +575,14 @@ class FindingsTagger(PatternComponent):
         lies inside the complaint head: it names what the organisation did, not what it
         caused. A consequence clause inside the head ("..., causing her distress") is a claim.
         """
-        doc = sentence.doc
         if not any(lb == CLAIMED_INJUSTICE for lb, _ in resolved):
             return resolved
-        tagged = doc.spans.get(HEADS_KEY, [])
-        heads = [h for h in tagged if h.start < sentence.end and sentence.start < h.end]
+        heads = tagged.overlapping(start, end)
         implied = not heads
         if implied:
             # No head tagged (a summary, a narrative): what follows "complained" is the act,
             # except a phrase that carries its own consequence ("complains she has had to pay").
-            heads = [doc[m.end : sentence.end] for m in mods if m.pattern.label == COMPLAINED]
+            heads = [(m.end, max(m.end, end)) for m in mods if m.pattern.label == COMPLAINED]
         if not heads:
             return resolved
         pseudo = [m for m in mods if m.pattern.label == PSEUDO]
@@ -344,18 +595,20 @@ class FindingsTagger(PatternComponent):
             if m.pattern.label in (CLAUSE, FRAME) and not any(_cancels(p, m) for p in pseudo)
         ]
 
-        def effect(hit: Hit, head: Span) -> bool:
+        def effect(hit: Hit, head: tuple[int, int]) -> bool:
+            head_start, head_end = head
             for m in frames:
                 backward = m.pattern.label == FRAME and m.pattern.direction == "backward"
-                if backward and hit.end <= m.start < head.end:
+                if backward and hit.end <= m.start < head_end:
                     return True
-                if not backward and head.start <= m.start <= hit.start:
+                if not backward and head_start <= m.start <= hit.start:
                     return True
             return False
 
         kept = []
         for label, item in resolved:
-            inside = [h for h in heads if h.start <= item.hit.start < h.end]
+            at = item.hit.start
+            inside = [h for h in heads if h[0] <= at < h[1]]
             claim = label == CLAIMED_INJUSTICE
             if implied and item.hit.pattern.frame == "own":
                 claim = False
@@ -365,35 +618,25 @@ class FindingsTagger(PatternComponent):
         return kept
 
     @staticmethod
-    def _holds_head(sentence: Span) -> bool:
-        """Whether a complaint head (tagged before this component) overlaps the sentence."""
-        doc = sentence.doc
-        if HEADS_KEY not in doc.spans:
-            return False
-        return any(h.start < sentence.end and sentence.start < h.end for h in doc.spans[HEADS_KEY])
-
-    @staticmethod
-    def _claim_start(
-        sentence: Span, resolved: list[tuple[str, Modified]], mods: list[Hit], head: bool
-    ) -> int | None:
+    def _claim_start(start: int, first: int, mods: list[Hit], head: bool) -> int | None:
         """Where a reported consequence clause starts, when every claim lies inside it.
 
+        ``first`` is the first claim's token offset in the sentence starting at ``start``.
         After a complained-of act ("complains the Council delayed, causing her distress", a
         sentence holding a complaint head) the claim is the clause; an account with no head
         ("says she cancelled the care, which has left her isolated") is the whole sentence.
         """
-        claims = [item.hit.start for label, item in resolved if label == CLAIMED_INJUSTICE]
-        if not claims:
-            return None
-        first = min(claims)
-        pseudo = [m for m in mods if m.pattern.label == PSEUDO]
-        cuts = [
-            m.start
-            for m in mods
-            if m.pattern.label == CLAUSE
-            and sentence.start < m.start <= first
-            and not any(_cancels(p, m) for p in pseudo)
-        ]
+        cuts = [m.start for m in mods if m.pattern.label == CLAUSE and start < m.start <= first]
+        if cuts:
+            pseudo = [m for m in mods if m.pattern.label == PSEUDO]
+            if pseudo:
+                cuts = [
+                    m.start
+                    for m in mods
+                    if m.pattern.label == CLAUSE
+                    and start < m.start <= first
+                    and not any(_cancels(p, m) for p in pseudo)
+                ]
         if not cuts:
             return None
         cut = max(cuts)
@@ -402,27 +645,27 @@ class FindingsTagger(PatternComponent):
         return cut
 
     @staticmethod
-    def _clauses(sentence: Span, mods: list[Hit]) -> list[Span]:
+    def _clauses(doc: Doc, start: int, end: int, mods: list[Hit]) -> list[tuple[int, int]]:
+        """Token bounds of the clauses ``TERMINATE`` hits cut the sentence into (none: [])."""
         cuts = sorted(
             {
                 (m.start, m.end)
                 for m in mods
-                if m.pattern.label == TERMINATE and sentence.start < m.start < sentence.end
+                if m.pattern.label == TERMINATE and start < m.start < end
             }
         )
         if not cuts:
             return []
-        doc = sentence.doc
-        starts = [sentence.start, *(end for _, end in cuts)]
-        ends = [*(start for start, _ in cuts), sentence.end]
+        starts = [start, *(cut_end for _, cut_end in cuts)]
+        ends = [*(cut_start for cut_start, _ in cuts), end]
         clauses = []
-        for start, end in zip(starts, ends, strict=True):
-            while start < end and (doc[start].text in ",;" or doc[start].is_space):
-                start += 1
-            while end > start and (doc[end - 1].text in ",;" or doc[end - 1].is_space):
-                end -= 1
-            if end > start:
-                clauses.append(doc[start:end])
+        for first, last in zip(starts, ends, strict=True):
+            while first < last and (doc[first].text in ",;" or doc[first].is_space):
+                first += 1
+            while last > first and (doc[last - 1].text in ",;" or doc[last - 1].is_space):
+                last -= 1
+            if last > first:
+                clauses.append((first, last))
         return clauses
 
 
