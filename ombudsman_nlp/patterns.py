@@ -107,20 +107,9 @@ def parse_patterns(
             continue
         where = f"{source}:{number}"
         try:
-            data = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise PatternError(
-                f"{where}: not valid JSON ({err.msg} at column {err.colno})"
-            ) from None
-        if not isinstance(data, dict):
-            raise PatternError(f"{where}: a pattern line must be a JSON object")
-        try:
-            pattern = Pattern.model_validate(data)
-        except ValidationError as err:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc']) or 'line'}: {e['msg']}" for e in err.errors()
-            )
-            raise PatternError(f"{where}: {problems}") from None
+            pattern = Pattern.model_validate_json(line)
+        except ValidationError:
+            pattern = _validate_line(line, where)
         if allowed is not None and pattern.label not in allowed:
             raise PatternError(
                 f"{where}: unknown label {pattern.label!r} (expected one of {sorted(allowed)})"
@@ -132,6 +121,24 @@ def parse_patterns(
         seen[pattern.id] = number
         patterns.append(pattern)
     return patterns
+
+
+def _validate_line(line: str, where: str) -> Pattern:
+    """One pattern line, or a PatternError naming ``where`` and what is wrong with it."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise PatternError(f"{where}: not valid JSON ({err.msg} at column {err.colno})") from None
+    if not isinstance(data, dict):
+        raise PatternError(f"{where}: a pattern line must be a JSON object")
+    try:
+        pattern = Pattern.model_validate(data)
+    except ValidationError as err:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'line'}: {e['msg']}" for e in err.errors()
+        )
+        raise PatternError(f"{where}: {problems}") from None
+    return pattern
 
 
 def read_patterns(path: str | Path, labels: Iterable[str] | None = None) -> list[Pattern]:
