@@ -130,7 +130,9 @@ class ActionsTagger(PatternComponent):
         if framed:
             more = self._framed.match(doc, [(starts[i], ends[i]) for i in framed])
             if self._tokens.patterns:
-                more += self._tokens(doc, [sents.span(i) for i in framed])
+                more += self._tokens.in_bounds(
+                    doc, [starts[i] for i in framed], [ends[i] for i in framed]
+                )
             if more:
                 # Into the sorted hits, after the hits of equal key (as a stable sort would).
                 hits = list(hits)
@@ -150,7 +152,7 @@ class ActionsTagger(PatternComponent):
                     if lead is not None:
                         read.add(lead)
             if read:
-                local = self._local(doc, _around(doc, sents, read, self._local_reach))
+                local = self._local.in_bounds(doc, *_around(sents, read, self._local_reach))
                 if local:
                     hits = sorted([*hits, *local], key=_hit_order)
         hit_starts = [h.start for h in hits]
@@ -322,10 +324,10 @@ def _lead_ins(sents: Sentences, lead_words: list[int], colons: list[int]) -> dic
     return leads
 
 
-def _around(doc: Doc, sents: Sentences, read: set[int], reach: int) -> list[Span]:
-    """Stretches of the doc that hold every hit starting in the sentences ``read`` of a
-    pattern set whose hits span fewer than ``reach`` tokens: each sentence and those after it
-    over ``reach`` tokens, joined where they meet."""
+def _around(sents: Sentences, read: set[int], reach: int) -> tuple[list[int], list[int]]:
+    """Token bounds (starts, ends) of the stretches of the doc that hold every hit starting in
+    the sentences ``read`` of a pattern set whose hits span fewer than ``reach`` tokens: each
+    sentence and those after it over ``reach`` tokens, joined where they meet."""
     starts, ends = sents.starts, sents.ends
     bounds: list[list[int]] = []
     for index in sorted(read):
@@ -336,7 +338,7 @@ def _around(doc: Doc, sents: Sentences, read: set[int], reach: int) -> list[Span
             bounds[-1][1] = max(bounds[-1][1], end)
         else:
             bounds.append([start, end])
-    return [doc[start:end] for start, end in bounds]
+    return [start for start, _ in bounds], [end for _, end in bounds]
 
 
 def _hit_order(hit: Hit) -> tuple[int, int, str]:

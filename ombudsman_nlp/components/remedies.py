@@ -140,7 +140,9 @@ class RemediesTagger(PatternComponent):
         for m in mentions:
             by_sentence.setdefault(m.sentence, []).append(m)
         leads = {index: _lead_in(sents, index) for index in by_sentence}
-        hits = _clean(self._matcher(doc, _scope(sents, by_sentence, leads, *self._reach)))
+        scope = _scope(sents, by_sentence, leads, *self._reach)
+        found = self._matcher(doc) if scope is None else self._matcher.in_bounds(doc, *scope)
+        hits = _clean(found)
         hit_starts = [h.start for h in hits]
 
         def sentence_hits(index: int) -> list[Hit]:
@@ -222,10 +224,11 @@ def _scope(
     leads: dict[int, int | None],
     phrase: int,
     anchor: int,
-) -> list[Span] | None:
-    """The sentences to match in: those whose hits are read (the amounts' sentences, the two
-    after each, their lead-ins) and enough around them that every hit read, and every hit
-    overlapping one (a ``PSEUDO`` cancels what it overlaps), is found as in the whole doc.
+) -> tuple[list[int], list[int]] | None:
+    """The token bounds (starts, ends) of the sentences to match in: those whose hits are read
+    (the amounts' sentences, the two after each, their lead-ins) and enough around them that
+    every hit read, and every hit overlapping one (a ``PSEUDO`` cancels what it overlaps), is
+    found as in the whole doc.
 
     A phrase hit spans at most ``phrase`` tokens: sentences are added over ``phrase`` tokens
     before and ``2 * phrase`` after; a token pattern runs in a sentence holding its anchor
@@ -249,7 +252,8 @@ def _scope(
         chosen.update(range(first, last + 1))
     if len(chosen) == count:
         return None
-    return [sents.span(i) for i in sorted(chosen)]
+    order = sorted(chosen)
+    return [starts[i] for i in order], [ends[i] for i in order]
 
 
 class _Where:
