@@ -14,18 +14,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right, insort
-from itertools import compress
-from weakref import WeakKeyDictionary
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, SpanGroup
+from spacy.tokens import Doc, Span
 
-from ..extensions import Sentences
+from ..extensions import Sentences, doc_text
 from ..extensions import sentences as sentence_index
-from ..labels import ACTION_KINDS, ACTIONS_KEY, SECTIONS_KEY
+from ..labels import ACTION_KINDS, ACTIONS_KEY
 from ..rules import Hit, RuleMatcher
 from .base import PatternComponent
-from .reach import hit_reach
+from .reach import end_char, hit_reach, is_marker, sections_of
 from .wordsets import WordSetMatcher, compilable
 
 CONTEXT = "CONTEXT"  # "agreed", "should", "recommend", "to remedy"
@@ -99,7 +97,7 @@ class ActionsTagger(PatternComponent):
 
     def _actions(self, doc: Doc) -> list[Span]:
         hits = self._matcher(doc)
-        sections = _sections(doc)
+        section_starts, _, section_labels = sections_of(doc)
         # One pass over the hits: where the framing words, lead-in words and triggers are.
         framing: list[int] = []  # CONTEXT and PAST starts
         lead_words: list[int] = []  # LEAD starts
@@ -115,7 +113,6 @@ class ActionsTagger(PatternComponent):
                 colons.append(hit.start)
             elif label == LEAD:
                 lead_words.append(hit.start)
-        section_starts, section_labels = sections
         if not framing and not triggers and "action" not in section_labels:
             return []
         sents = sentence_index(doc)
@@ -161,6 +158,7 @@ class ActionsTagger(PatternComponent):
             lo = bisect_right(hit_starts, starts[index] - 1)
             return hits[lo : bisect_right(hit_starts, ends[index] - 1)]
 
+        text, start_chars = doc_text(doc), sents.start_chars
         spans: list[Span] = []
         seen: set[tuple[str, int]] = set()
         for trigger in longest:
@@ -179,9 +177,13 @@ class ActionsTagger(PatternComponent):
             seen.add(key)
             span = Span(doc, starts[index], ends[index], trigger.pattern.label)
             span.id_ = trigger.pattern.id
-            deadline = _DEADLINE.search(sents.text(index))
+            deadline = _DEADLINE.search(
+                text[start_chars[index] : end_char(sents, doc, text, index)]
+            )
             if deadline is None and lead is not None:
-                deadline = _DEADLINE.search(sents.text(lead))
+                deadline = _DEADLINE.search(
+                    text[start_chars[lead] : end_char(sents, doc, text, lead)]
+                )
             span._.deadline = deadline.group() if deadline else None
             spans.append(span)
         return spans
@@ -291,15 +293,16 @@ def _lead_ins(sents: Sentences, lead_words: list[int], colons: list[int]) -> dic
     from none are left out.
     """
     starts, ends = sents.starts, sents.ends
+    doc = sents.doc
+    text = doc_text(doc)
     markers = [
         i
-        for i in compress(range(len(starts)), sents.markers())
-        if ends[i] - starts[i] <= _MARKER_TOKENS
+        for i in range(len(starts))
+        if ends[i] - starts[i] <= _MARKER_TOKENS and is_marker(sents, doc, text, i)
     ]
     if not markers:
         return {}
     lead_ins = {bisect_right(starts, start) - 1 for start in lead_words}
-    doc = sents.doc
     for colon in colons:
         # The sentence's last token, or the last before trailing white space, is ":".
         index = bisect_right(starts, colon) - 1
@@ -344,26 +347,6 @@ def _around(sents: Sentences, read: set[int], reach: int) -> tuple[list[int], li
 def _hit_order(hit: Hit) -> tuple[int, int, str]:
     """The order of the hits: by start, longest first, then by pattern id."""
     return hit.start, -hit.end, hit.pattern.id
-
-
-# The sections of a doc as (token starts, labels), kept while its section group is unchanged.
-_SECTIONS: WeakKeyDictionary[Doc, tuple[SpanGroup, int, tuple[list[int], list[str]]]] = (
-    WeakKeyDictionary()
-)
-
-
-def _sections(doc: Doc) -> tuple[list[int], list[str]]:
-    """The token starts and labels of the doc's sections, read once per section group."""
-    group = doc.spans.get(SECTIONS_KEY)
-    if group is None:
-        return [], []
-    cached = _SECTIONS.get(doc)
-    if cached is not None and cached[0] is group and cached[1] == len(group):
-        return cached[2]
-    spans = list(group)
-    value = [s.start for s in spans], [s.label_ for s in spans]
-    _SECTIONS[doc] = (group, len(group), value)
-    return value
 
 
 @Language.factory(
