@@ -171,14 +171,26 @@ class RuleMatcher:
         ``sentences`` scopes the matching: only hits starting and ending inside the
         stretches of text they cover are returned (None: the whole doc).
         """
-        bounds = _bounds(doc, sentences)
+        if sentences is None:
+            return self._hits(doc, None, None)
+        return self._hits(doc, [s.start for s in sentences], [s.end for s in sentences])
+
+    def in_bounds(self, doc: Doc, starts: Sequence[int], ends: Sequence[int]) -> list[Hit]:
+        """The hits of ``self(doc, sentences)`` for the sentences ``doc[starts[i]:ends[i]]``,
+        given by their token bounds: no ``Span`` is built for a sentence nothing is read in."""
+        return self._hits(doc, starts, ends)
+
+    def _hits(
+        self, doc: Doc, starts: Sequence[int] | None, ends: Sequence[int] | None
+    ) -> list[Hit]:
+        bounds = None if starts is None else _joined(doc, starts, ends)  # type: ignore[arg-type]
         phrases, anchors = self._matches(doc, bounds)
         rank = self._rank
         order = [(s, -e, rank[k]) for k, s, e in phrases]
         if self._has_tokens:
-            for span in self._token_scopes(doc, sentences, anchors):
-                offset = span.start
-                order.extend((offset + s, -offset - e, rank[k]) for k, s, e in self._tokens(span))
+            for offset, end in self._token_scopes(doc, starts, ends, anchors):
+                run = Span(doc, offset, end)
+                order.extend((offset + s, -offset - e, rank[k]) for k, s, e in self._tokens(run))
         order.sort()
         ranked, new = self._ranked, tuple.__new__  # Hit(...) without the NamedTuple wrapper
         return [new(Hit, (ranked[r], s, -e)) for s, e, r in order]
@@ -226,30 +238,27 @@ class RuleMatcher:
     def _token_scopes(
         self,
         doc: Doc,
-        sentences: Sequence[Span] | None,
+        starts: Sequence[int] | None,
+        ends: Sequence[int] | None,
         anchors: _Matches,
-    ) -> list[Span]:
-        index = sentence_index(doc) if sentences is None else None
-        if self._unanchored:
-            return index.spans() if index is not None else list(sentences)  # type: ignore[arg-type]
-        found: dict[int, set[int]] = {}
-        if index is not None:
+    ) -> list[tuple[int, int]]:
+        """The token bounds of the sentences the token patterns run in: the scopes (None: the
+        doc's sentences) holding every anchor group of a pattern."""
+        if starts is None or ends is None:
+            index = sentence_index(doc)
             starts, ends = index.starts, index.ends
-        else:
-            starts = [s.start for s in sentences]  # type: ignore[union-attr]
-            ends = [s.end for s in sentences]  # type: ignore[union-attr]
+        if self._unanchored:
+            return list(zip(starts, ends, strict=True))
+        found: dict[int, set[int]] = {}
         for key, start, _ in anchors:
-            position = bisect_right(starts, start) - 1
+            position = bisect_right(starts, start) - 1  # type: ignore[arg-type]
             if position >= 0 and start < ends[position]:
                 found.setdefault(position, set()).add(key)
-        chosen = [
-            position
+        return [
+            (starts[position], ends[position])
             for position in sorted(found)
             if any(needs <= found[position] for needs in self._needs)
         ]
-        if index is not None:
-            return [index.span(i) for i in chosen]
-        return [sentences[i] for i in chosen]  # type: ignore[index]
 
 
 def _bounds(doc: Doc, sentences: Sequence[Span] | None) -> _Bounds | None:
@@ -259,19 +268,24 @@ def _bounds(doc: Doc, sentences: Sequence[Span] | None) -> _Bounds | None:
     """
     if sentences is None:
         return None
-    pairs = sorted((s.start, s.end) for s in sentences)
-    starts: list[int] = []
-    ends: list[int] = []
+    return _joined(doc, [s.start for s in sentences], [s.end for s in sentences])
+
+
+def _joined(doc: Doc, starts: Sequence[int], ends: Sequence[int]) -> _Bounds | None:
+    """The stretches ``starts[i]:ends[i]`` sorted, adjacent ones joined (None: the whole doc)."""
+    pairs = sorted(zip(starts, ends, strict=True))
+    joined_starts: list[int] = []
+    joined_ends: list[int] = []
     for start, end in pairs:
-        if ends and start <= ends[-1]:
-            if end > ends[-1]:
-                ends[-1] = end
+        if joined_ends and start <= joined_ends[-1]:
+            if end > joined_ends[-1]:
+                joined_ends[-1] = end
         else:
-            starts.append(start)
-            ends.append(end)
-    if len(starts) == 1 and starts[0] == 0 and ends[0] == len(doc):
+            joined_starts.append(start)
+            joined_ends.append(end)
+    if len(joined_starts) == 1 and joined_starts[0] == 0 and joined_ends[0] == len(doc):
         return None
-    return starts, ends
+    return joined_starts, joined_ends
 
 
 def _inside(matches: _Matches, starts: list[int], ends: list[int]) -> _Matches:

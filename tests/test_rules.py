@@ -73,6 +73,8 @@ def test_scoped_hits_equal_matching_each_stretch(nlp, seed_text, monkeypatch, ru
             for scope in scopes:
                 expected = _reference(matcher, doc, scope)
                 assert matcher(doc, scope) == expected
+                starts, ends = [s.start for s in scope], [s.end for s in scope]
+                assert matcher.in_bounds(doc, starts, ends) == expected
             assert matcher(doc) == _reference(matcher, doc, [doc[:]])
 
 
@@ -86,6 +88,14 @@ def test_hits_span_the_words_of_their_phrase(nlp):
     assert [(h.start, h.end) for h in matcher(doc, [first])] == [(2, 5)]
     # A hit across two stretches that are not adjacent is not a hit of either.
     assert matcher(doc, [Span(doc, 0, 3), Span(doc, 4, 6)]) == []
+    # Token bounds scope the matching as the sentences do, in any order.
+    assert [(h.start, h.end) for h in matcher.in_bounds(doc, [6, 0], [len(doc), 6])] == [
+        (2, 5),
+        (7, 10),
+    ]
+    assert [(h.start, h.end) for h in matcher.in_bounds(doc, [6], [len(doc)])] == [(7, 10)]
+    assert matcher.in_bounds(doc, [0, 4], [3, 6]) == []
+    assert matcher.in_bounds(doc, [], []) == []
 
 
 def test_matcher_keeps_no_doc_alive(nlp):

@@ -14,18 +14,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right, insort
-from itertools import compress
-from weakref import WeakKeyDictionary
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, SpanGroup
+from spacy.tokens import Doc, Span
 
-from ..extensions import Sentences
+from ..extensions import Sentences, doc_text
 from ..extensions import sentences as sentence_index
-from ..labels import ACTION_KINDS, ACTIONS_KEY, SECTIONS_KEY
+from ..labels import ACTION_KINDS, ACTIONS_KEY
 from ..rules import Hit, RuleMatcher
 from .base import PatternComponent
-from .reach import hit_reach
+from .reach import end_char, hit_reach, is_marker, sections_of
 from .wordsets import WordSetMatcher, compilable
 
 CONTEXT = "CONTEXT"  # "agreed", "should", "recommend", "to remedy"
@@ -99,7 +97,7 @@ class ActionsTagger(PatternComponent):
 
     def _actions(self, doc: Doc) -> list[Span]:
         hits = self._matcher(doc)
-        sections = _sections(doc)
+        section_starts, _, section_labels = sections_of(doc)
         # One pass over the hits: where the framing words, lead-in words and triggers are.
         framing: list[int] = []  # CONTEXT and PAST starts
         lead_words: list[int] = []  # LEAD starts
@@ -115,7 +113,6 @@ class ActionsTagger(PatternComponent):
                 colons.append(hit.start)
             elif label == LEAD:
                 lead_words.append(hit.start)
-        section_starts, section_labels = sections
         if not framing and not triggers and "action" not in section_labels:
             return []
         sents = sentence_index(doc)
@@ -130,7 +127,9 @@ class ActionsTagger(PatternComponent):
         if framed:
             more = self._framed.match(doc, [(starts[i], ends[i]) for i in framed])
             if self._tokens.patterns:
-                more += self._tokens(doc, [sents.span(i) for i in framed])
+                more += self._tokens.in_bounds(
+                    doc, [starts[i] for i in framed], [ends[i] for i in framed]
+                )
             if more:
                 # Into the sorted hits, after the hits of equal key (as a stable sort would).
                 hits = list(hits)
@@ -150,7 +149,7 @@ class ActionsTagger(PatternComponent):
                     if lead is not None:
                         read.add(lead)
             if read:
-                local = self._local(doc, _around(doc, sents, read, self._local_reach))
+                local = self._local.in_bounds(doc, *_around(sents, read, self._local_reach))
                 if local:
                     hits = sorted([*hits, *local], key=_hit_order)
         hit_starts = [h.start for h in hits]
@@ -159,6 +158,7 @@ class ActionsTagger(PatternComponent):
             lo = bisect_right(hit_starts, starts[index] - 1)
             return hits[lo : bisect_right(hit_starts, ends[index] - 1)]
 
+        text, start_chars = doc_text(doc), sents.start_chars
         spans: list[Span] = []
         seen: set[tuple[str, int]] = set()
         for trigger in longest:
@@ -177,9 +177,13 @@ class ActionsTagger(PatternComponent):
             seen.add(key)
             span = Span(doc, starts[index], ends[index], trigger.pattern.label)
             span.id_ = trigger.pattern.id
-            deadline = _DEADLINE.search(sents.text(index))
+            deadline = _DEADLINE.search(
+                text[start_chars[index] : end_char(sents, doc, text, index)]
+            )
             if deadline is None and lead is not None:
-                deadline = _DEADLINE.search(sents.text(lead))
+                deadline = _DEADLINE.search(
+                    text[start_chars[lead] : end_char(sents, doc, text, lead)]
+                )
             span._.deadline = deadline.group() if deadline else None
             spans.append(span)
         return spans
@@ -289,15 +293,16 @@ def _lead_ins(sents: Sentences, lead_words: list[int], colons: list[int]) -> dic
     from none are left out.
     """
     starts, ends = sents.starts, sents.ends
+    doc = sents.doc
+    text = doc_text(doc)
     markers = [
         i
-        for i in compress(range(len(starts)), sents.markers())
-        if ends[i] - starts[i] <= _MARKER_TOKENS
+        for i in range(len(starts))
+        if ends[i] - starts[i] <= _MARKER_TOKENS and is_marker(sents, doc, text, i)
     ]
     if not markers:
         return {}
     lead_ins = {bisect_right(starts, start) - 1 for start in lead_words}
-    doc = sents.doc
     for colon in colons:
         # The sentence's last token, or the last before trailing white space, is ":".
         index = bisect_right(starts, colon) - 1
@@ -322,10 +327,10 @@ def _lead_ins(sents: Sentences, lead_words: list[int], colons: list[int]) -> dic
     return leads
 
 
-def _around(doc: Doc, sents: Sentences, read: set[int], reach: int) -> list[Span]:
-    """Stretches of the doc that hold every hit starting in the sentences ``read`` of a
-    pattern set whose hits span fewer than ``reach`` tokens: each sentence and those after it
-    over ``reach`` tokens, joined where they meet."""
+def _around(sents: Sentences, read: set[int], reach: int) -> tuple[list[int], list[int]]:
+    """Token bounds (starts, ends) of the stretches of the doc that hold every hit starting in
+    the sentences ``read`` of a pattern set whose hits span fewer than ``reach`` tokens: each
+    sentence and those after it over ``reach`` tokens, joined where they meet."""
     starts, ends = sents.starts, sents.ends
     bounds: list[list[int]] = []
     for index in sorted(read):
@@ -336,32 +341,12 @@ def _around(doc: Doc, sents: Sentences, read: set[int], reach: int) -> list[Span
             bounds[-1][1] = max(bounds[-1][1], end)
         else:
             bounds.append([start, end])
-    return [doc[start:end] for start, end in bounds]
+    return [start for start, _ in bounds], [end for _, end in bounds]
 
 
 def _hit_order(hit: Hit) -> tuple[int, int, str]:
     """The order of the hits: by start, longest first, then by pattern id."""
     return hit.start, -hit.end, hit.pattern.id
-
-
-# The sections of a doc as (token starts, labels), kept while its section group is unchanged.
-_SECTIONS: WeakKeyDictionary[Doc, tuple[SpanGroup, int, tuple[list[int], list[str]]]] = (
-    WeakKeyDictionary()
-)
-
-
-def _sections(doc: Doc) -> tuple[list[int], list[str]]:
-    """The token starts and labels of the doc's sections, read once per section group."""
-    group = doc.spans.get(SECTIONS_KEY)
-    if group is None:
-        return [], []
-    cached = _SECTIONS.get(doc)
-    if cached is not None and cached[0] is group and cached[1] == len(group):
-        return cached[2]
-    spans = list(group)
-    value = [s.start for s in spans], [s.label_ for s in spans]
-    _SECTIONS[doc] = (group, len(group), value)
-    return value
 
 
 @Language.factory(

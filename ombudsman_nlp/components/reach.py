@@ -1,13 +1,20 @@
-"""How far a rule's hits reach, to scope matching to stretches of a doc without losing any."""
+"""How far a rule's hits reach, to scope matching to stretches of a doc without losing any;
+and the doc's sections and sentence ends, read only where a component needs them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from weakref import WeakKeyDictionary
 
 from spacy.language import Language
+from spacy.tokens import Doc, SpanGroup
 
+from ..extensions import _MARKER_RE, Sentences
+from ..labels import SECTIONS_KEY
 from ..patterns import Pattern
 from ..rules import required_words
+
+SectionTable = tuple[list[int], list[int], list[str]]
 
 _QUOTES = (("'", "\u2019"), ("\u2019", "'"))
 
@@ -31,3 +38,39 @@ def hit_reach(nlp: Language, patterns: Iterable[Pattern]) -> tuple[int, int]:
             for words in required_words(pattern.pattern):  # type: ignore[arg-type]
                 anchor = max(anchor, *(len(nlp.make_doc(w)) for w in words))
     return phrase + 1, anchor + 1
+
+
+# -- the doc's sections and sentences, read only where they are needed ---------------------
+
+# The sections of a doc as (token starts, character starts, labels), kept while its section
+# group is unchanged.
+_SECTIONS: WeakKeyDictionary[Doc, tuple[SpanGroup, int, SectionTable]] = WeakKeyDictionary()
+
+
+def sections_of(doc: Doc) -> SectionTable:
+    """The token starts, character starts and labels of the doc's sections, read once per
+    section group (shared by the components that run after the sectionizer)."""
+    group = doc.spans.get(SECTIONS_KEY)
+    if group is None:
+        return [], [], []
+    cached = _SECTIONS.get(doc)
+    if cached is not None and cached[0] is group and cached[1] == len(group):
+        return cached[2]
+    spans = list(group)
+    value = [s.start for s in spans], [s.start_char for s in spans], [s.label_ for s in spans]
+    _SECTIONS[doc] = (group, len(group), value)
+    return value
+
+
+def end_char(sents: Sentences, doc: Doc, text: str, index: int) -> int:
+    """``sents.end_chars[index]`` for one sentence, without reading every token's spacing: the
+    next sentence's start (or the text's end) less the sentence's last trailing space."""
+    ends = sents.ends
+    following = sents.start_chars[index + 1] if index + 1 < len(ends) else len(text)
+    return following - len(doc[ends[index] - 1].whitespace_)
+
+
+def is_marker(sents: Sentences, doc: Doc, text: str, index: int) -> bool:
+    """``sents.markers()[index]`` for one sentence: whether it is only a list marker."""
+    start = sents.start_chars[index]
+    return _MARKER_RE.match(text, start, end_char(sents, doc, text, index)) is not None

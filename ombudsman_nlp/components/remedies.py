@@ -24,11 +24,11 @@ from spacy.tokens import Doc, Span
 
 from ..extensions import Sentences, doc_text
 from ..extensions import sentences as sentence_index
-from ..labels import REMEDIES_KEY, REMEDY_PAYMENT, SECTIONS_KEY
+from ..labels import REMEDIES_KEY, REMEDY_PAYMENT
 from ..money import Money, find_money
 from ..rules import Hit, RuleMatcher
 from .base import PatternComponent
-from .reach import hit_reach
+from .reach import end_char, hit_reach, is_marker, sections_of
 
 PAYMENT_CUE = "PAYMENT_CUE"  # "pay", "a payment of", "offered": governs the amount after it
 WAIVER_CUE = "WAIVER_CUE"  # "refund", "waive", "reduce the balance": a charge after it is paid
@@ -124,12 +124,11 @@ class RemediesTagger(PatternComponent):
             return []
         sents = sentence_index(doc)
         starts, ends = sents.starts, sents.ends
-        sections = list(doc.spans[SECTIONS_KEY]) if SECTIONS_KEY in doc.spans else []
-        section_starts = [s.start_char for s in sections]
+        _, section_starts, section_labels = sections_of(doc)
         mentions: list[_Mention] = []
         for money in amounts:
             where = bisect_right(section_starts, money.start) - 1
-            if where >= 0 and sections[where].label_ in EXCLUDED_SECTIONS:
+            if where >= 0 and section_labels[where] in EXCLUDED_SECTIONS:
                 continue
             span = doc.char_span(money.start, money.end, REMEDY_PAYMENT, alignment_mode="expand")
             if span is not None:
@@ -139,8 +138,11 @@ class RemediesTagger(PatternComponent):
         by_sentence: dict[int, list[_Mention]] = {}
         for m in mentions:
             by_sentence.setdefault(m.sentence, []).append(m)
-        leads = {index: _lead_in(sents, index) for index in by_sentence}
-        hits = _clean(self._matcher(doc, _scope(sents, by_sentence, leads, *self._reach)))
+        where = _Where(doc, text, sents)
+        leads = {index: _lead_in(where, index) for index in by_sentence}
+        scope = _scope(sents, by_sentence, leads, *self._reach)
+        found = self._matcher(doc) if scope is None else self._matcher.in_bounds(doc, *scope)
+        hits = _clean(found)
         hit_starts = [h.start for h in hits]
 
         def sentence_hits(index: int) -> list[Hit]:
@@ -158,7 +160,6 @@ class RemediesTagger(PatternComponent):
         _set_aside(mentions, sentence_hits)
         _rates_and_totals(mentions, by_sentence)
         spans: list[Span] = []
-        where = _Where(doc, text, sents)
         people = _People(text)
         recent: list[str] = []  # payees so far, for "pay them"
         for index, group in sorted(by_sentence.items()):
@@ -222,10 +223,11 @@ def _scope(
     leads: dict[int, int | None],
     phrase: int,
     anchor: int,
-) -> list[Span] | None:
-    """The sentences to match in: those whose hits are read (the amounts' sentences, the two
-    after each, their lead-ins) and enough around them that every hit read, and every hit
-    overlapping one (a ``PSEUDO`` cancels what it overlaps), is found as in the whole doc.
+) -> tuple[list[int], list[int]] | None:
+    """The token bounds (starts, ends) of the sentences to match in: those whose hits are read
+    (the amounts' sentences, the two after each, their lead-ins) and enough around them that
+    every hit read, and every hit overlapping one (a ``PSEUDO`` cancels what it overlaps), is
+    found as in the whole doc.
 
     A phrase hit spans at most ``phrase`` tokens: sentences are added over ``phrase`` tokens
     before and ``2 * phrase`` after; a token pattern runs in a sentence holding its anchor
@@ -249,16 +251,33 @@ def _scope(
         chosen.update(range(first, last + 1))
     if len(chosen) == count:
         return None
-    return [sents.span(i) for i in sorted(chosen)]
+    order = sorted(chosen)
+    return [starts[i] for i in order], [ends[i] for i in order]
 
 
 class _Where:
     """A doc's text and sentences, and its tokens' character offsets."""
 
-    __slots__ = ("doc", "text", "sents")
+    __slots__ = ("doc", "text", "sents", "_markers")
 
     def __init__(self, doc: Doc, text: str, sents: Sentences) -> None:
         self.doc, self.text, self.sents = doc, text, sents
+        self._markers: dict[int, bool] = {}
+
+    def end_char(self, sentence: int) -> int:
+        """``sents.end_chars[sentence]``."""
+        return end_char(self.sents, self.doc, self.text, sentence)
+
+    def sentence_text(self, sentence: int) -> str:
+        """``sents.text(sentence)``."""
+        return self.text[self.sents.start_chars[sentence] : self.end_char(sentence)]
+
+    def is_marker(self, sentence: int) -> bool:
+        """``sents.markers()[sentence]``, read once per sentence."""
+        known = self._markers.get(sentence)
+        if known is None:
+            known = self._markers[sentence] = is_marker(self.sents, self.doc, self.text, sentence)
+        return known
 
     def start_char(self, token: int) -> int:
         """``doc[token].idx``."""
@@ -375,15 +394,14 @@ def _after_cue(hits: list[Hit], end: int) -> bool:
     return any(h.pattern.label == AFTER_CUE and end <= h.start <= end + _AFTER_REACH for h in hits)
 
 
-def _lead_in(sentences: Sentences, index: int, reach: int = 8) -> int | None:
+def _lead_in(where: _Where, index: int, reach: int = 8) -> int | None:
     """The sentence a list item hangs from ("the Council has agreed to:"), or None."""
-    markers = sentences.markers()
-    if index <= 0 or not markers[index - 1]:
+    if index <= 0 or not where.is_marker(index - 1):
         return None
     i, seen = index - 1, 0
     while i >= 0 and seen < reach:
-        if not markers[i]:
-            text = sentences.text(i).rstrip()
+        if not where.is_marker(i):
+            text = where.sentence_text(i).rstrip()
             if text.endswith(":") or "the following" in text.lower():
                 return i
             seen += 1
@@ -480,7 +498,7 @@ def _payees(
 ) -> list[str]:
     """The payees as written, pronouns resolved; several when the amount is "each"."""
     text, sents = where.text, where.sents
-    sentence_start, sentence_end = sents.start_chars[sentence], sents.end_chars[sentence]
+    sentence_start, sentence_end = sents.start_chars[sentence], where.end_char(sentence)
     span = m.span
     cue_end = m.cue.end if m.cue is not None and m.cue.end <= span.start else span.start
     gap_start = where.start_char(max(cue_end, m.floor)) if span.start > 0 else span.start_char
@@ -497,7 +515,7 @@ def _payees(
             found = [after.group("person")]
     waiver = m.cue is not None and m.cue.pattern.label == WAIVER_CUE
     if not found and lead is not None:
-        found = _found_payees(sents.text(lead), sents.start_chars[lead], people, recent)
+        found = _found_payees(where.sentence_text(lead), sents.start_chars[lead], people, recent)
     if not found and not waiver:
         named = _NAMED_RE.findall(text, sentence_start, span.start_char)
         later = _NAMED_RE.findall(text, span.end_char, sentence_end)
@@ -571,7 +589,7 @@ def _find_amount_starts(where: _Where, sentence: int) -> list[int]:
     doc = where.doc
     first = where.sents.start_chars[sentence]
     starts = []
-    for money in find_money(where.text[first : where.sents.end_chars[sentence]]):
+    for money in find_money(where.text[first : where.end_char(sentence)]):
         span = doc.char_span(first + money.start, first + money.end, alignment_mode="expand")
         if span is not None:
             starts.append(span.start)
