@@ -153,6 +153,14 @@ def sentences(doc: Doc) -> Sentences:
     return value
 
 
+def cached_sentences(doc: Doc) -> Sentences | None:
+    """The doc's :class:`Sentences` if they are known and current (as set by the sectionizer)."""
+    cached = _SENTENCES.get(doc)
+    if cached is not None and cached[0] == len(doc):
+        return cached[1]
+    return None
+
+
 def set_sentence_starts(
     doc: Doc, tokens: list[int], idx: list[int], spaces: list[int] | None = None
 ) -> None:
