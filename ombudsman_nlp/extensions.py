@@ -39,6 +39,13 @@ _MARKER_RE = re.compile(  # matched with pos/endpos on the doc text: no "^"
     r"\s*(?:[-•*\u2022\u2013]|\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]+[.)])\s*$"
 )
 
+# The characters ``_MARKER_RE`` can match first: those of ``\s`` (``str.isspace``, all below
+# U+3001) and of each marker's first character.
+_MARKER_FIRST = frozenset(
+    [c for c in map(chr, range(0x3001)) if c.isspace()]
+    + list("-•*\u2022\u2013(0123456789abcdefghijklmnopqrstuvwxyz")
+)
+
 
 class Sentences:
     """The sentence bounds of a doc as plain lists: token and character offsets.
@@ -121,9 +128,9 @@ class Sentences:
         """Whether each sentence is only a list marker (short, and marker text only)."""
         if self._markers is None:
             text = doc_text(self.doc)
-            match = _MARKER_RE.match
+            match, first = _MARKER_RE.match, _MARKER_FIRST
             self._markers = [
-                match(text, start_char, end_char) is not None
+                text[start_char] in first and match(text, start_char, end_char) is not None
                 for start_char, end_char in zip(self.start_chars, self.end_chars, strict=True)
             ]
         return self._markers
@@ -146,11 +153,22 @@ def sentences(doc: Doc) -> Sentences:
     return value
 
 
-def set_sentence_starts(doc: Doc, tokens: list[int], idx: list[int]) -> None:
+def cached_sentences(doc: Doc) -> Sentences | None:
+    """The doc's :class:`Sentences` if they are known and current (as set by the sectionizer)."""
+    cached = _SENTENCES.get(doc)
+    if cached is not None and cached[0] == len(doc):
+        return cached[1]
+    return None
+
+
+def set_sentence_starts(
+    doc: Doc, tokens: list[int], idx: list[int], spaces: list[int] | None = None
+) -> None:
     """Start the doc's sentences at the token offsets ``tokens`` (and 0), and no others.
 
-    Offsets past the last token are left out. ``idx`` is the doc's ``IDX`` values: the
-    doc's :class:`Sentences` are built from them at once.
+    Offsets past the last token are left out. ``idx`` is the doc's ``IDX`` values (and
+    ``spaces``, if given, its ``SPACY`` values): the doc's :class:`Sentences` are built
+    from them at once.
     """
     n = len(doc)
     starts = sorted({0, *tokens})
@@ -164,7 +182,12 @@ def set_sentence_starts(doc: Doc, tokens: list[int], idx: list[int]) -> None:
     sentences.starts = starts
     sentences.ends = [*starts[1:], n]
     sentences.start_chars = [idx[t] for t in starts]
-    sentences._end_chars = None
+    if spaces is None:
+        sentences._end_chars = None
+    else:  # as :attr:`Sentences.end_chars` has them
+        ends = [idx[t] - spaces[t - 1] for t in starts[1:]]
+        ends.append(len(doc_text(doc)) - spaces[-1])
+        sentences._end_chars = ends
     sentences._markers = None
     _SENTENCES[doc] = (n, sentences)
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import doc_text
+from ..extensions import cached_sentences, doc_text
 from ..labels import COMPLAINT_HEAD, HEADS_KEY, SECTIONS_KEY
 from ..rules import Hit, RuleMatcher
 from ..segment import Line, iter_lines, line_indent, marker_kind
@@ -66,7 +66,9 @@ class _Context:
     doc: Doc
     text: str  # the doc's text, read once (``Doc.text`` rebuilds it on every access)
     sentences: list[Span]
-    starts: list[int]
+    starts: list[int]  # of each sentence: its first character
+    end_chars: list[int]  # its ``end_char``
+    token_ends: list[int]  # its ``end``
     hits: dict[int, list[Hit]] = field(default_factory=dict)
 
     def sentence_range(self, start: int, end: int) -> range:
@@ -108,12 +110,22 @@ class HeadsTagger(PatternComponent):
     def _scopes_heads(self, doc: Doc, text: str, scopes: list[Span]) -> list[Span]:
         if not scopes:
             return []
-        sentences = [s for scope in scopes for s in scope.sents]
-        context = _Context(doc, text, sentences, [s.start_char for s in sentences])
-        token_starts = [s.start for s in sentences]
+        found = _scope_sentences(doc, scopes)
+        if found is None:
+            sentences = [s for scope in scopes for s in scope.sents]
+            bounds = (
+                [s.start for s in sentences],
+                [s.end for s in sentences],
+                [s.start_char for s in sentences],
+                [s.end_char for s in sentences],
+            )
+        else:
+            sentences, bounds = found
+        token_starts, token_ends, start_chars, end_chars = bounds
+        context = _Context(doc, text, sentences, start_chars, end_chars, token_ends)
         for hit in self._matcher(doc, sentences):
             index = bisect_left(token_starts, hit.start + 1) - 1
-            if index >= 0 and hit.end <= sentences[index].end:
+            if index >= 0 and hit.end <= token_ends[index]:
                 context.hits.setdefault(index, []).append(hit)
         heads: list[Span] = []
         for scope in scopes:
@@ -187,11 +199,11 @@ class HeadsTagger(PatternComponent):
         first = self._line_sentences(context, line)[:1]
         if not first:
             return False
+        blockers = [h for h in context.hits.get(first[0][0], ()) if h.pattern.label == NOT_HEAD]
+        if not blockers:
+            return False
         start = context.doc.char_span(line.content_start, line.end, alignment_mode="expand").start
-        return any(
-            h.pattern.label == NOT_HEAD and h.start < start + _scope(h)
-            for h in context.hits.get(first[0][0], ())
-        )
+        return any(h.start < start + _scope(h) for h in blockers)
 
     def _item_head(self, context: _Context, line: Line) -> Span | None:
         text = context.text
@@ -216,12 +228,11 @@ class HeadsTagger(PatternComponent):
     def _line_sentences(self, context: _Context, line: Line) -> list[tuple[int, int, int]]:
         found = []
         for index in context.sentence_range(line.content_start, line.end):
-            sentence = context.sentences[index]
-            found.append((index, sentence.start_char, min(sentence.end_char, line.end)))
+            found.append((index, context.starts[index], min(context.end_chars[index], line.end)))
         if not found or found[0][1] > line.content_start:
             index = bisect_left(context.starts, line.content_start + 1) - 1
-            if index >= 0 and context.sentences[index].end_char > line.content_start:
-                found.insert(0, (index, line.content_start, context.sentences[index].end_char))
+            if index >= 0 and context.end_chars[index] > line.content_start:
+                found.insert(0, (index, line.content_start, context.end_chars[index]))
         return found
 
     @staticmethod
@@ -273,9 +284,12 @@ class HeadsTagger(PatternComponent):
                     continue
             if any(b.start < min(start + _scope(b), end) for b in blockers):
                 continue
-            while end > start and (doc[end - 1].is_space or doc[end - 1].lower_ in _JOINERS):
+            while end > start:
+                last = doc[end - 1]
+                if not (last.is_space or last.lower_ in _JOINERS):
+                    break
                 end -= 1
-            if sum(1 for t in doc[start:end] if t.is_alpha) < 2:
+            if not _two_alpha(doc, start, end):
                 continue
             span = Span(doc, start, end, label=COMPLAINT_HEAD)
             span.id_ = pattern_id
@@ -291,6 +305,45 @@ class HeadsTagger(PatternComponent):
             return None
         span.id_ = pattern_id
         return span
+
+
+def _scope_sentences(
+    doc: Doc, scopes: list[Span]
+) -> tuple[list[Span], tuple[list[int], list[int], list[int], list[int]]] | None:
+    """``[s for scope in scopes for s in scope.sents]``, and their token and character bounds.
+
+    Read from the doc's sentence index when the sectionizer left one (else None).
+    """
+    index = cached_sentences(doc)
+    if index is None:
+        return None
+    starts, ends = index.starts, index.ends
+    chosen: list[int] = []
+    for scope in scopes:
+        first, stop = bisect_right(starts, scope.start) - 1, bisect_left(starts, scope.end)
+        chosen.extend(range(max(first, 0), max(stop, first + 1)))
+    start_chars, end_chars = index.start_chars, index.end_chars
+    token_starts = [starts[i] for i in chosen]
+    token_ends = [ends[i] for i in chosen]
+    spans = [Span(doc, s, e) for s, e in zip(token_starts, token_ends, strict=True)]
+    bounds = (
+        token_starts,
+        token_ends,
+        [start_chars[i] for i in chosen],
+        [end_chars[i] for i in chosen],
+    )
+    return spans, bounds
+
+
+def _two_alpha(doc: Doc, start: int, end: int) -> bool:
+    """Whether ``doc[start:end]`` holds at least two alphabetic tokens."""
+    found = 0
+    for i in range(start, end):
+        if doc[i].is_alpha:
+            if found:
+                return True
+            found = 1
+    return False
 
 
 def _splits(doc: Doc, start: int) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from spacy.attrs import IDX
+from spacy.attrs import IDX, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -234,9 +234,9 @@ class Sectionizer(PatternComponent):
         for start, end, _, _ in bounds:
             sentence_chars.append(start + 1)
             sentence_chars.append(end)
-        idx = doc.to_array(IDX).tolist()
+        idx, spaces = doc.to_array([IDX, SPACY]).T.tolist()
         tokens = [bisect_left(idx, char) for char in sentence_chars]
-        set_sentence_starts(doc, tokens[:count], idx)
+        set_sentence_starts(doc, tokens[:count], idx, spaces)
         doc.spans[SECTIONS_KEY] = self._section_spans(doc, bounds, tokens[count:])
         return doc
 
