@@ -28,6 +28,7 @@ from ..context import (
     Modified,
     apply_context,
 )
+from ..extensions import Sentences, doc_text
 from ..extensions import sentences as sentence_index
 from ..labels import (
     CLAIMED_INJUSTICE,
@@ -197,6 +198,27 @@ def _trim_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _trim_sentence(doc: Doc, index: Sentences, position: int) -> tuple[int, int]:
+    """:func:`_trim_bounds` of a whole sentence, read from the text when its ends need none.
+
+    The sentence's first character starts its first token; the character before the next
+    sentence ends its last token, or is that token's trailing space (the tokenizer gives a
+    space right after a token to that token).
+    """
+    start, end = index.starts[position], index.ends[position]
+    text = doc_text(doc)
+    chars = index.start_chars
+    first = text[chars[position]]
+    if not first.isspace() and first not in _LEADING:
+        stop = chars[position + 1] if position + 1 < len(chars) else len(text)
+        last = text[stop - 1]
+        if last == " " and stop - 2 > chars[position]:
+            last = text[stop - 2]
+        if not last.isspace() and last not in _TRAILING:
+            return start, end
+    return _trim_bounds(doc, start, end)
+
+
 def trim(span: Span) -> Span:
     """The span without leading/trailing white space and list-marker punctuation."""
     start, end = _trim_bounds(span.doc, span.start, span.end)
@@ -260,13 +282,14 @@ class _SectionRules:
 class _DocState:
     """What the tagging of one doc shares: the doc, its string ids, heads and purposes."""
 
-    __slots__ = ("doc", "keys", "heads", "purposes")
+    __slots__ = ("doc", "keys", "heads", "purposes", "index")
 
     def __init__(self, doc: Doc, keys: dict[str, int], purposes: list[Span]) -> None:
         self.doc = doc
         self.keys = keys  # label or rule id -> string id ({} for a doc of another vocab)
         self.heads = _Heads(doc)
         self.purposes = purposes
+        self.index = sentence_index(doc)  # kept per doc by whoever set the sentences
 
 
 class FindingsTagger(PatternComponent):
@@ -390,8 +413,7 @@ class FindingsTagger(PatternComponent):
     ) -> None:
         """Tag the sentences holding targets, appending to the output lists."""
         doc, keys = state.doc, state.keys
-        index = sentence_index(doc)  # kept per doc by whoever set the sentences
-        starts, ends = index.starts, index.ends
+        starts, ends = state.index.starts, state.index.ends
         # Targets by sentence, in order (the hits come sorted by start).
         held: list[int] = []
         grouped: list[list[Hit]] = []
@@ -455,7 +477,7 @@ class FindingsTagger(PatternComponent):
             if not resolved:
                 continue
             for label, first_token, last_token, rule in self._extents(
-                state, start, end, resolved, scoped
+                state, position, resolved, scoped
             ):
                 span = Span(
                     doc,
@@ -569,14 +591,14 @@ class FindingsTagger(PatternComponent):
     def _extents(
         self,
         state: _DocState,
-        start: int,
-        end: int,
+        position: int,
         resolved: list[tuple[str, Modified]],
         mods: list[Hit],
     ) -> list[tuple[str, int, int, str]]:
         """(label, start, end, rule id) of the spans of the labelled targets of the sentence
-        ``doc[start:end]``."""
+        at ``position``."""
         doc = state.doc
+        start, end = state.index.starts[position], state.index.ends[position]
         claims = [item.hit.start for label, item in resolved if label == CLAIMED_INJUSTICE]
         if claims:
             resolved = self._drop_complained_of(doc, start, end, resolved, mods, state.heads)
@@ -605,7 +627,7 @@ class FindingsTagger(PatternComponent):
                 last = max(first, last)
             if first == start and last == end:
                 if whole is None:
-                    whole = _trim_bounds(doc, start, end)
+                    whole = _trim_sentence(doc, state.index, position)
                 first, last = whole
             else:
                 first, last = _trim_bounds(doc, first, last)
