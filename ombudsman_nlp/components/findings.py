@@ -73,6 +73,7 @@ DEFAULT_REPORTED_SECTIONS: tuple[str, ...] = ("complaint",)
 
 
 _HARMLESS_AS_INJUSTICE = frozenset({REMEDY, COMPOUND})
+_HARMS = frozenset({INJUSTICE, CLAIMED_INJUSTICE})  # the labels a harm word takes
 _NEGATIONS: dict[str, str] = {FAULT: NO_FAULT, INJUSTICE: NO_INJUSTICE}
 # The labels a target may resolve to (see :func:`resolve_label`), out of and in the
 # complainant's voice.
@@ -573,6 +574,17 @@ class FindingsTagger(PatternComponent):
             hit, categories, _ = item
             pattern = hit.pattern
             target = pattern.label
+            if not categories:  # resolve_label and licensed, unmodified
+                if reported:
+                    label = CLAIMED_INJUSTICE if target in _HARMS else None
+                else:
+                    label = None if target == CLAIMED_INJUSTICE else target
+                if label is None or label not in allowed[pattern.id]:
+                    continue
+                if label in _HARMS and pattern.frame != "own":
+                    continue
+                resolved.append((label, item))
+                continue
             label = resolve_label(target, categories, reported)
             if (
                 categories
