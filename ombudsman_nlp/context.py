@@ -157,7 +157,14 @@ def _longest_frames(
     scopes: list[tuple[int, int, str, str | None, int | None, str]],
 ) -> list[tuple[int, int, str, str | None, int | None, str]]:
     """Of nested frames the longest speaks: "as a result of" looks back, "as a result" forward."""
-    frames = [(s[0], s[1]) for s in scopes if s[2] == FRAME]
+    frames = sorted((s[0], s[1]) for s in scopes if s[2] == FRAME)
+    reach = -1
+    for start, end in frames:
+        if start < reach:
+            break  # two frames overlap: one may hold the other
+        reach = end
+    else:
+        return scopes
     return [
         s
         for s in scopes
