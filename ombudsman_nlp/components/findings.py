@@ -431,16 +431,24 @@ class FindingsTagger(PatternComponent):
         # The sentences whose targets may yield something: cues are taken here, and the
         # others wait for the modifiers.
         todo: list[tuple[int, _SectionRules, list[Hit]]] = []
-        rules = None
+        rules = self._rules(None)
+        section = None
+        window = -1  # the sentences held come in order: the section holds up to here
+        codes = rules.codes
         for position, hits in zip(held, grouped, strict=True):
             start = starts[position]
-            where = bisect_right(section_starts, start) - 1
-            section = None
-            if where >= 0 and start < section_ends[where]:
-                section = section_labels[where]
-            if rules is None or rules.section != section:
-                rules = self._rules(section)
-            codes = rules.codes
+            if start >= window:
+                where = bisect_right(section_starts, start) - 1
+                following = where + 1  # the same section holds up to the next one's start
+                window = (
+                    section_starts[following] if following < len(section_starts) else ends[-1] + 1
+                )
+                section = None
+                if where >= 0 and start < section_ends[where]:
+                    section, window = section_labels[where], min(window, section_ends[where])
+                if rules.section != section:
+                    rules = self._rules(section)
+                    codes = rules.codes
             if len(hits) == 1:
                 code = codes[hits[0].pattern.id]
                 if code == _USEFUL:
