@@ -120,12 +120,7 @@ def apply_context(
         categories: set[str] | None = None
         ids: list[str] = []
         for m_start, m_end, label, direction, limit, rule in scopes:
-            if m_start < t_end and t_start < m_end:
-                # "no fault" holds its own negation, "had to pay" its own verb; a drop
-                # rule ("the Council upheld") cancels a target it overlaps.
-                if label in _SELF_CONTAINED:
-                    continue
-            elif t_start >= m_end:  # the target follows: a forward (the default) scope
+            if t_start >= m_end:  # the target follows: a forward (the default) scope
                 if direction == "backward":
                     continue
                 if limit is not None and t_start - m_end > limit:
@@ -139,7 +134,9 @@ def apply_context(
                     continue
                 if terminators and any(t_end <= t < m_start for t in terminators):
                     continue
-            else:
+            elif label in _SELF_CONTAINED:
+                # They overlap. "no fault" holds its own negation, "had to pay" its own verb;
+                # a drop rule ("the Council upheld") cancels a target it overlaps.
                 continue
             if categories is None:
                 categories = {label}
@@ -157,7 +154,14 @@ def _longest_frames(
     scopes: list[tuple[int, int, str, str | None, int | None, str]],
 ) -> list[tuple[int, int, str, str | None, int | None, str]]:
     """Of nested frames the longest speaks: "as a result of" looks back, "as a result" forward."""
-    frames = [(s[0], s[1]) for s in scopes if s[2] == FRAME]
+    frames = sorted((s[0], s[1]) for s in scopes if s[2] == FRAME)
+    reach = -1
+    for start, end in frames:
+        if start < reach:
+            break  # two frames overlap: one may hold the other
+        reach = end
+    else:
+        return scopes
     return [
         s
         for s in scopes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from typing import NamedTuple
 
 import numpy
 from spacy.attrs import SENT_START
@@ -27,6 +28,8 @@ from ..context import (
     Modified,
     apply_context,
 )
+from ..extensions import Sentences, doc_text
+from ..extensions import sentences as sentence_index
 from ..labels import (
     CLAIMED_INJUSTICE,
     FAULT,
@@ -40,6 +43,7 @@ from ..labels import (
     NO_INJUSTICE,
     SECTIONS_KEY,
 )
+from ..patterns import Pattern
 from ..rules import Hit, RuleMatcher, expand_to_phrases
 from .base import PatternComponent
 
@@ -69,6 +73,7 @@ DEFAULT_REPORTED_SECTIONS: tuple[str, ...] = ("complaint",)
 
 
 _HARMLESS_AS_INJUSTICE = frozenset({REMEDY, COMPOUND})
+_HARMS = frozenset({INJUSTICE, CLAIMED_INJUSTICE})  # the labels a harm word takes
 _NEGATIONS: dict[str, str] = {FAULT: NO_FAULT, INJUSTICE: NO_INJUSTICE}
 # The labels a target may resolve to (see :func:`resolve_label`), out of and in the
 # complainant's voice.
@@ -86,6 +91,16 @@ _REPORTED_OUTCOMES: dict[str, tuple[str, ...]] = {
 _LEADING = frozenset({"-", "•", "*", "–"})  # list markers trimmed off a span's start
 _TRAILING = frozenset({",", ";", ":"})  # punctuation trimmed off a span's end
 _IDLE, _USEFUL, _CUE = 0, 1, 2  # what a target rule can yield in a section
+_APOSTROPHES = ("'", "\u2019")
+_JOIN_GAP = 8  # stretches fewer tokens apart are matched as one (a call costs a few tokens)
+
+
+class _Stretch(NamedTuple):
+    """Token bounds of a stretch to match phrases in: all a phrase-only ``RuleMatcher`` reads of
+    the spans it is given."""
+
+    start: int
+    end: int
 
 
 def resolve_label(label: str, categories: frozenset[str], reported: bool = False) -> str | None:
@@ -184,6 +199,27 @@ def _trim_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _trim_sentence(doc: Doc, index: Sentences, position: int) -> tuple[int, int]:
+    """:func:`_trim_bounds` of a whole sentence, read from the text when its ends need none.
+
+    The sentence's first character starts its first token; the character before the next
+    sentence ends its last token, or is that token's trailing space (the tokenizer gives a
+    space right after a token to that token).
+    """
+    start, end = index.starts[position], index.ends[position]
+    text = doc_text(doc)
+    chars = index.start_chars
+    first = text[chars[position]]
+    if not first.isspace() and first not in _LEADING:
+        stop = chars[position + 1] if position + 1 < len(chars) else len(text)
+        last = text[stop - 1]
+        if last == " " and stop - 2 > chars[position]:
+            last = text[stop - 2]
+        if not last.isspace() and last not in _TRAILING:
+            return start, end
+    return _trim_bounds(doc, start, end)
+
+
 def trim(span: Span) -> Span:
     """The span without leading/trailing white space and list-marker punctuation."""
     start, end = _trim_bounds(span.doc, span.start, span.end)
@@ -247,13 +283,14 @@ class _SectionRules:
 class _DocState:
     """What the tagging of one doc shares: the doc, its string ids, heads and purposes."""
 
-    __slots__ = ("doc", "keys", "heads", "purposes")
+    __slots__ = ("doc", "keys", "heads", "purposes", "index")
 
     def __init__(self, doc: Doc, keys: dict[str, int], purposes: list[Span]) -> None:
         self.doc = doc
         self.keys = keys  # label or rule id -> string id ({} for a doc of another vocab)
         self.heads = _Heads(doc)
         self.purposes = purposes
+        self.index = sentence_index(doc)  # kept per doc by whoever set the sentences
 
 
 class FindingsTagger(PatternComponent):
@@ -298,6 +335,8 @@ class FindingsTagger(PatternComponent):
         self._phrase_modifiers = all(
             p.is_phrase or expand_to_phrases(p.pattern) is not None for p in modifiers
         )
+        # The most tokens a modifier spans: how far one may run on past its sentence.
+        self._modifier_reach = max((self._length(p) for p in modifiers), default=1)
         # Sections no target may fire in (the standard paragraphs): not even matched.
         skipped = set.intersection(
             *(set(self.excluded_sections.get(lb, ())) for lb in TARGET_LABELS)
@@ -312,6 +351,18 @@ class FindingsTagger(PatternComponent):
         strings = self.nlp.vocab.strings
         names = [*TARGET_LABELS, *CUE_LABELS, *(p.id for p in self._targets.patterns)]
         self._keys: dict[str, int] = {name: strings.add(name) for name in names}
+        self._label_names: dict[int, str] = {}  # section label hash -> label
+
+    def _length(self, pattern: Pattern) -> int:
+        """The most tokens a phrase (or phrase-like) modifier rule matches."""
+        if not pattern.is_phrase:
+            sequences = expand_to_phrases(pattern.pattern)
+            return max((len(seq) for seq in sequences or ()), default=1)
+        phrase = pattern.pattern.lower()
+        variants = {
+            phrase.replace(_APOSTROPHES[0], a).replace(_APOSTROPHES[1], a) for a in _APOSTROPHES
+        }
+        return max(len(self.nlp.make_doc(v)) for v in variants)
 
     def __call__(self, doc: Doc) -> Doc:
         findings: list[Span] = []
@@ -319,17 +370,33 @@ class FindingsTagger(PatternComponent):
         purposes: list[Span] = []
         cues: list[Span] = []
         groups = doc.spans
-        sections = list(groups[SECTIONS_KEY]) if SECTIONS_KEY in groups else []
-        labels = [s.label_ for s in sections]
+        section_starts: list[int] = []
+        section_ends: list[int] = []
+        labels: list[str] = []
         scope = None
-        if self._skipped_sections and sections:
+        if SECTIONS_KEY in groups:
+            names = self._label_names
+            strings = doc.vocab.strings
             skipped = self._skipped_sections
-            scope = [s for s, label in zip(sections, labels, strict=True) if label not in skipped]
+            sections = groups[SECTIONS_KEY]
+            if skipped and len(sections):
+                scope = []
+            for span in sections:
+                key = span.label
+                label = names.get(key)
+                if label is None:
+                    label = names[key] = strings[key]
+                section_starts.append(span.start)
+                section_ends.append(span.end)
+                labels.append(label)
+                if scope is not None and label not in skipped:
+                    scope.append(span)
         targets = self._targets(doc, scope)
         if targets:
             state = _DocState(doc, self._keys if doc.vocab is self.nlp.vocab else {}, purposes)
-            bounds = ([s.start for s in sections], [s.end for s in sections], labels)
-            self._tag(state, targets, bounds, findings, injustice, cues)
+            self._tag(
+                state, targets, (section_starts, section_ends, labels), findings, injustice, cues
+            )
         groups[FINDINGS_KEY] = findings
         groups[INJUSTICE_KEY] = injustice
         groups[REMEDY_PURPOSES_KEY] = purposes
@@ -347,9 +414,7 @@ class FindingsTagger(PatternComponent):
     ) -> None:
         """Tag the sentences holding targets, appending to the output lists."""
         doc, keys = state.doc, state.keys
-        # The sentence starts alone (one column of the token array) are all that is needed.
-        starts = sentence_starts(doc)
-        ends = [*starts[1:], len(doc)]
+        starts, ends = state.index.starts, state.index.ends
         # Targets by sentence, in order (the hits come sorted by start).
         held: list[int] = []
         grouped: list[list[Hit]] = []
@@ -366,16 +431,24 @@ class FindingsTagger(PatternComponent):
         # The sentences whose targets may yield something: cues are taken here, and the
         # others wait for the modifiers.
         todo: list[tuple[int, _SectionRules, list[Hit]]] = []
-        rules = None
+        rules = self._rules(None)
+        section = None
+        window = -1  # the sentences held come in order: the section holds up to here
+        codes = rules.codes
         for position, hits in zip(held, grouped, strict=True):
             start = starts[position]
-            where = bisect_right(section_starts, start) - 1
-            section = None
-            if where >= 0 and start < section_ends[where]:
-                section = section_labels[where]
-            if rules is None or rules.section != section:
-                rules = self._rules(section)
-            codes = rules.codes
+            if start >= window:
+                where = bisect_right(section_starts, start) - 1
+                following = where + 1  # the same section holds up to the next one's start
+                window = (
+                    section_starts[following] if following < len(section_starts) else ends[-1] + 1
+                )
+                section = None
+                if where >= 0 and start < section_ends[where]:
+                    section, window = section_labels[where], min(window, section_ends[where])
+                if rules.section != section:
+                    rules = self._rules(section)
+                    codes = rules.codes
             if len(hits) == 1:
                 code = codes[hits[0].pattern.id]
                 if code == _USEFUL:
@@ -413,7 +486,7 @@ class FindingsTagger(PatternComponent):
             if not resolved:
                 continue
             for label, first_token, last_token, rule in self._extents(
-                state, start, end, resolved, scoped
+                state, position, resolved, scoped
             ):
                 span = Span(
                     doc,
@@ -431,26 +504,40 @@ class FindingsTagger(PatternComponent):
         ends: list[int],
         held: list[int],
         todo: list[tuple[int, _SectionRules, list[Hit]]],
-    ) -> list[Span]:
+    ) -> list[Span] | list[_Stretch]:
         """The stretches to match modifiers in: those of the sentences in ``todo``.
 
-        A modifier may run on from its sentence into the next one that holds a target, so
-        each stretch ends where the run of adjacent target sentences ends.
+        A modifier may run on from its sentence into the next one that holds a target, so a
+        stretch reaches as far into the run of adjacent target sentences as a modifier can
+        (and no further than the run). The stretches are plain bounds: the matcher has only
+        phrase rules, which match the same in any stretch holding them.
         """
         if not self._phrase_modifiers:
             return [Span(doc, starts[i], ends[i]) for i in held]
-        wanted = {position for position, _, _ in todo}
-        bounds: list[list[int]] = []  # [first sentence wanted, last sentence held] per run
-        previous = -2
-        for position in held:
-            if position == previous + 1 and bounds:
-                if bounds[-1][0] < 0 and position in wanted:
-                    bounds[-1][0] = position
-                bounds[-1][1] = position
+        reach = self._modifier_reach - 1
+        # Where the run of adjacent held sentences of each held sentence ends.
+        run_ends = [0] * len(held)
+        following = -1
+        for i in range(len(held) - 1, -1, -1):
+            sentence = held[i]
+            run_ends[i] = run_ends[i + 1] if following == sentence + 1 else ends[sentence]
+            following = sentence
+        stretches: list[_Stretch] = []
+        last_run = -1
+        wanted = iter(todo)
+        position = next(wanted)[0]
+        for i, sentence in enumerate(held):
+            if sentence != position:
+                continue
+            position = next(wanted, (-1,))[0]
+            start, run_end = starts[sentence], run_ends[i]
+            stop = min(ends[sentence] + reach, run_end)
+            if run_end == last_run and start - stretches[-1].end < _JOIN_GAP:
+                stretches[-1] = _Stretch(stretches[-1].start, stop)
             else:
-                bounds.append([position if position in wanted else -1, position])
-            previous = position
-        return [Span(doc, starts[a], ends[b]) for a, b in bounds if a >= 0]
+                stretches.append(_Stretch(start, stop))
+            last_run = run_end
+        return stretches
 
     def _allowed(self, hit: Hit, label: str, section: str | None) -> bool:
         pattern = hit.pattern
@@ -495,6 +582,17 @@ class FindingsTagger(PatternComponent):
             hit, categories, _ = item
             pattern = hit.pattern
             target = pattern.label
+            if not categories:  # resolve_label and licensed, unmodified
+                if reported:
+                    label = CLAIMED_INJUSTICE if target in _HARMS else None
+                else:
+                    label = None if target == CLAIMED_INJUSTICE else target
+                if label is None or label not in allowed[pattern.id]:
+                    continue
+                if label in _HARMS and pattern.frame != "own":
+                    continue
+                resolved.append((label, item))
+                continue
             label = resolve_label(target, categories, reported)
             if (
                 categories
@@ -513,14 +611,14 @@ class FindingsTagger(PatternComponent):
     def _extents(
         self,
         state: _DocState,
-        start: int,
-        end: int,
+        position: int,
         resolved: list[tuple[str, Modified]],
         mods: list[Hit],
     ) -> list[tuple[str, int, int, str]]:
         """(label, start, end, rule id) of the spans of the labelled targets of the sentence
-        ``doc[start:end]``."""
+        at ``position``."""
         doc = state.doc
+        start, end = state.index.starts[position], state.index.ends[position]
         claims = [item.hit.start for label, item in resolved if label == CLAIMED_INJUSTICE]
         if claims:
             resolved = self._drop_complained_of(doc, start, end, resolved, mods, state.heads)
@@ -549,7 +647,7 @@ class FindingsTagger(PatternComponent):
                 last = max(first, last)
             if first == start and last == end:
                 if whole is None:
-                    whole = _trim_bounds(doc, start, end)
+                    whole = _trim_sentence(doc, state.index, position)
                 first, last = whole
             else:
                 first, last = _trim_bounds(doc, first, last)
