@@ -23,7 +23,7 @@ from ..extensions import sentences as sentence_index
 from ..labels import ACTION_KINDS, ACTIONS_KEY
 from ..rules import Hit, RuleMatcher
 from .base import PatternComponent
-from .reach import end_char, hit_reach, is_marker, sections_of
+from .reach import end_char, hit_reach, marker_sentences, sections_of
 from .wordsets import WordSetMatcher, compilable
 
 CONTEXT = "CONTEXT"  # "agreed", "should", "recommend", "to remedy"
@@ -295,11 +295,7 @@ def _lead_ins(sents: Sentences, lead_words: list[int], colons: list[int]) -> dic
     starts, ends = sents.starts, sents.ends
     doc = sents.doc
     text = doc_text(doc)
-    markers = [
-        i
-        for i in range(len(starts))
-        if ends[i] - starts[i] <= _MARKER_TOKENS and is_marker(sents, doc, text, i)
-    ]
+    markers = marker_sentences(sents, text, _MARKER_TOKENS)
     if not markers:
         return {}
     lead_ins = {bisect_right(starts, start) - 1 for start in lead_words}
