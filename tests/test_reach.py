@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ombudsman_nlp.components.reach import end_char, is_marker, sections_of
+from ombudsman_nlp.components.reach import end_char, is_marker, marker_sentences, sections_of
 from ombudsman_nlp.extensions import Sentences, doc_text
 
 STEMS = ("000_5a2b375e91cba30c", "003_10efd45c4424b1c0")
@@ -18,6 +18,10 @@ def test_one_sentence_end_and_marker_equal_the_doc_lists(nlp, seed_text):
         for index in range(len(sents)):
             assert end_char(sents, doc, text, index) == sents.end_chars[index]
             assert is_marker(sents, doc, text, index) == markers[index]
+        short = [
+            i for i in range(len(sents)) if markers[i] and sents.ends[i] - sents.starts[i] <= 4
+        ]
+        assert short and marker_sentences(sents, text, 4) == short
 
 
 def test_sections_of_reads_the_section_group(nlp, seed_text):

@@ -23,7 +23,7 @@ from ..extensions import sentences as sentence_index
 from ..labels import ACTION_KINDS, ACTIONS_KEY
 from ..rules import Hit, RuleMatcher
 from .base import PatternComponent
-from .reach import end_char, hit_reach, is_marker, sections_of
+from .reach import end_char, hit_reach, marker_sentences, sections_of
 from .wordsets import WordSetMatcher, compilable
 
 CONTEXT = "CONTEXT"  # "agreed", "should", "recommend", "to remedy"
@@ -255,31 +255,33 @@ def _is_action(
     trigger: Hit, own: list[Hit], lead: list[Hit], section: str | None, doc: Doc
 ) -> bool:
     """Whether the trigger is an action this decision agreed or recommended."""
-    if any(h.pattern.label == BOILERPLATE for h in own):
-        return False
-    if any(h.pattern.label == SET_ASIDE and not _describes_fault(trigger, h, doc) for h in own):
-        return False
-    if any(h.pattern.label == REPORTED and h.end <= trigger.start for h in own):
-        return False
-    if any(
-        h.pattern.label == NEGATED
-        and h.end <= trigger.start
-        and trigger.start - h.end <= _NEGATION_REACH
-        for h in own
-    ):
-        return False
-    if trigger.pattern.label != SERVICE_IMPROVEMENT and any(
-        h.pattern.label == TOPIC and h.end <= trigger.start for h in own
-    ):
-        return False
+    start = trigger.start
+    context = past = False
+    for hit in own:  # one pass: any cancelling hit decides at once
+        label = hit.pattern.label
+        if label == BOILERPLATE:
+            return False
+        if label == SET_ASIDE:
+            if not _describes_fault(trigger, hit, doc):
+                return False
+        elif label == REPORTED:
+            if hit.end <= start:
+                return False
+        elif label == NEGATED:
+            if hit.end <= start and start - hit.end <= _NEGATION_REACH:
+                return False
+        elif label == TOPIC:
+            if hit.end <= start and trigger.pattern.label != SERVICE_IMPROVEMENT:
+                return False
+        elif label == CONTEXT:
+            context = True
+        elif label == PAST and hit.start <= start < hit.end:
+            past = True
     lead_labels = _labels(lead)
     if REPORTED in lead_labels or BOILERPLATE in lead_labels:
         return False
-    if section == "action" or CONTEXT in lead_labels:
+    if section == "action" or CONTEXT in lead_labels or context:
         return True
-    if any(h.pattern.label == CONTEXT for h in own):
-        return True
-    past = any(h.pattern.label == PAST and h.start <= trigger.start < h.end for h in own)
     return past and section in PAST_SECTIONS
 
 
@@ -295,11 +297,7 @@ def _lead_ins(sents: Sentences, lead_words: list[int], colons: list[int]) -> dic
     starts, ends = sents.starts, sents.ends
     doc = sents.doc
     text = doc_text(doc)
-    markers = [
-        i
-        for i in range(len(starts))
-        if ends[i] - starts[i] <= _MARKER_TOKENS and is_marker(sents, doc, text, i)
-    ]
+    markers = marker_sentences(sents, text, _MARKER_TOKENS)
     if not markers:
         return {}
     lead_ins = {bisect_right(starts, start) - 1 for start in lead_words}

@@ -71,6 +71,30 @@ def end_char(sents: Sentences, doc: Doc, text: str, index: int) -> int:
 
 
 def is_marker(sents: Sentences, doc: Doc, text: str, index: int) -> bool:
-    """``sents.markers()[index]`` for one sentence: whether it is only a list marker."""
-    start = sents.start_chars[index]
-    return _MARKER_RE.match(text, start, end_char(sents, doc, text, index)) is not None
+    """``sents.markers()[index]`` for one sentence: whether it is only a list marker.
+
+    The marker expression ends in white space to the end, so it is matched up to the next
+    sentence's start: the sentence's trailing space makes no difference and no token is read.
+    """
+    start_chars = sents.start_chars
+    following = start_chars[index + 1] if index + 1 < len(start_chars) else len(text)
+    return _MARKER_RE.match(text, start_chars[index], following) is not None
+
+
+def marker_sentences(sents: Sentences, text: str, longest: int) -> list[int]:
+    """The indices of the sentences of at most ``longest`` tokens that are only a list marker
+    (:func:`is_marker`), in order."""
+    match = _MARKER_RE.match
+    start_chars = sents.start_chars
+    last = len(start_chars) - 1
+    short = [
+        i
+        for i, (start, end) in enumerate(zip(sents.starts, sents.ends, strict=True))
+        if end - start <= longest
+    ]
+    return [
+        index
+        for index in short
+        if match(text, start_chars[index], start_chars[index + 1] if index < last else len(text))
+        is not None
+    ]

@@ -5,7 +5,9 @@ patterns of large verb and object sets ("review / amend / update ... its ... pro
 many times the tokenizer. The patterns this module accepts use only ``LOWER`` (a word or an
 ``IN`` set), ``IS_ALPHA: true`` and the operators ``?``, ``*``, ``+`` and ``{n,m}``; each is
 compiled to a regular expression over the sentence's words joined by single spaces, and its
-matches are mapped back to token offsets.
+matches are mapped back to token offsets. Where every word of a pattern is one token, the same
+expression runs on a string of one code character per token (each pattern word its own code),
+so its matches are token offsets at once.
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ def _first_words(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
 
 _REPEAT = re.compile(r"^\{(\d*)(,?)(\d*)\}$")
 _ALPHA_WORD = re.compile(_ALPHA)
-_LOW_BITS = numpy.uint64(0xFFFF)  # the bits of a word id that index the candidates' table
+_LOW_BITS = numpy.uint64(0xFFFF)  # the bits of a word id that index the word sets' table
 _MANY = 1 << 30  # no upper bound on a repeat
 # A token of a pattern on word ids: the ids one of which the token's lower case must be (None:
 # an alphabetic word), and how many such tokens in a row (least, most), greedy.
@@ -140,57 +142,51 @@ def _steps(pattern: list[dict[str, Any]]) -> list[_Step] | None:
     return steps
 
 
-def _match_steps(
-    steps: list[tuple[frozenset[int] | None, int, int]],
-    lowers: list[int],
-    at: int,
-    alpha: dict[int, bool],
-) -> int | None:
-    """Where a match of the steps starting at token ``at`` of ``lowers`` ends (the regular
-    expression's backtracking order: each repeat takes as many tokens as it can first)."""
-    size, length = len(steps), len(lowers)
-
-    def step(index: int, position: int) -> int | None:
-        while index < size:
-            ids, least, most = steps[index]
-            if most == 1 and least == 1:  # one token, no choice: no backtracking
-                if position == length:
-                    return None
-                key = lowers[position]
-                if not (alpha[key] if ids is None else key in ids):
-                    return None
-                index, position = index + 1, position + 1
-                continue
-            limit = min(most, length - position)
-            count = 0
-            if ids is None:
-                while count < limit and alpha[lowers[position + count]]:
-                    count += 1
-            else:
-                while count < limit and lowers[position + count] in ids:
-                    count += 1
-            while count >= least:
-                end = step(index + 1, position + count)
-                if end is not None:
-                    return end
-                count -= 1
-            return None
-        return position
-
-    return step(0, at)
+_OTHER = "\x01"  # the code of a token that is no pattern word and not alphabetic
+_OTHER_ALPHA = "\x02"  # the code of an alphabetic token that is no pattern word
+_FIRST_CODE = 0xE000  # pattern words are coded from here on (a private-use range)
+_MAX_CODES = 1 << 20  # word ids whose code is remembered before the memo starts afresh
 
 
-class _Alpha(dict):
-    """Whether a lower-case word id is an alphabetic word, read once per id."""
+def _is_alpha_word(word: str) -> bool:
+    """Whether a lower-case word is what ``IS_ALPHA`` steps (and ``_ALPHA``) accept."""
+    return not word.isspace() and _ALPHA_WORD.fullmatch(word) is not None
 
-    def __init__(self, strings: Any) -> None:
-        super().__init__()
+
+class _Codes(dict):
+    """A one-character code per lower-case word id: each pattern word its own, any other word
+    ``_OTHER_ALPHA`` or ``_OTHER`` (read once per id). A sentence's codes joined make a string
+    of one character per token, on which a pattern's steps run as a regular expression."""
+
+    def __init__(self, strings: Any, words: dict[int, str]) -> None:
+        super().__init__(words)
         self.strings = strings
+        self.words = words
 
-    def __missing__(self, key: int) -> bool:
-        word = self.strings[key]
-        value = self[key] = not word.isspace() and _ALPHA_WORD.fullmatch(word) is not None
+    def __missing__(self, key: int) -> str:
+        if len(self) > _MAX_CODES:
+            self.clear()
+            self.update(self.words)
+        value = self[key] = _OTHER_ALPHA if _is_alpha_word(self.strings[key]) else _OTHER
         return value
+
+
+def _code_regex(
+    steps: list[tuple[frozenset[int] | None, int, int]], codes: dict[int, str], alpha: str
+) -> re.Pattern[str]:
+    """A pattern's steps as a regular expression over token codes (see :class:`_Codes`): it
+    backtracks as the regular expression over the words does, one character per token."""
+    parts = []
+    for ids, least, most in steps:
+        chars = alpha if ids is None else "".join(sorted({codes[key] for key in ids}))
+        unit = "[" + "".join(re.escape(char) for char in chars) + "]"
+        if (least, most) == (1, 1):
+            parts.append(unit)
+        elif most >= _MANY:
+            parts.append(f"{unit}{{{least},}}")
+        else:
+            parts.append(f"{unit}{{{least},{most}}}")
+    return re.compile("".join(parts))
 
 
 class WordSetMatcher:
@@ -235,10 +231,13 @@ class WordSetMatcher:
         self._steps = [_steps(p.pattern) for p in self.patterns]  # type: ignore[arg-type]
         self._id_steps: list[list[tuple[frozenset[int] | None, int, int]] | None] = []
         self._first_ids: list[frozenset[int]] = []
+        self._codes = _Codes(None, {})
+        self._code_regexes: list[re.Pattern[str] | None] = []
         # Per lower-case word id, the word sets holding the word (a bit per set).
         self._word_sets: dict[int, int] = {}
-        self._known: frozenset[int] = frozenset()
-        self._table = numpy.zeros(1, dtype=bool)  # by the low bits of a word id: a set word?
+        # By the low bits of a word id, the word sets of the set words with those bits (a bit
+        # per set): at least the sets of the word itself.
+        self._table = numpy.zeros(1, dtype=numpy.uint64)
         self._vocab: Vocab | None = None
         if vocab is not None:
             self._set_words(vocab)
@@ -251,9 +250,10 @@ class WordSetMatcher:
                     key = vocab.strings.add(word)
                     masks[key] = masks.get(key, 0) | 1 << number
             self._word_sets = masks
-            self._known = frozenset(self._word_sets)
-            self._table = numpy.zeros(int(_LOW_BITS) + 1, dtype=bool)
-            self._table[[key & int(_LOW_BITS) for key in self._known]] = True
+            kind = numpy.uint64 if len(self._sets) <= 64 else object
+            self._table = numpy.zeros(int(_LOW_BITS) + 1, dtype=kind)
+            for key, mask in masks.items():
+                self._table[key & int(_LOW_BITS)] |= mask
             add = vocab.strings.add
             self._id_steps = [
                 None
@@ -265,6 +265,17 @@ class WordSetMatcher:
                 for steps in self._steps
             ]
             ids = {number: frozenset(add(w) for w in words) for words, number in self._sets.items()}
+            # One code per pattern word; the steps as regular expressions over the codes.
+            words = sorted(
+                {w for steps in self._steps if steps for group, _, _ in steps for w in group or ()}
+            )
+            coded = {add(w): chr(_FIRST_CODE + n) for n, w in enumerate(words)}
+            alpha = _OTHER_ALPHA + "".join(coded[add(w)] for w in words if _is_alpha_word(w))
+            self._codes = _Codes(vocab.strings, coded)
+            self._code_regexes = [
+                None if steps is None else _code_regex(steps, coded, alpha)
+                for steps in self._id_steps
+            ]
             self._first_ids = [
                 frozenset() if first is None else ids[first] for first in self._first_set
             ]
@@ -282,48 +293,48 @@ class WordSetMatcher:
         hits: list[Hit] = []
         if not self._compiled or not bounds:
             return hits
-        masks = self._set_words(doc.vocab)
-        chosen_by_mask, free = self._chosen, self._free
+        self._set_words(doc.vocab)
+        chosen_by_mask = self._chosen
         strings = doc.vocab.strings
-        id_steps, first_ids = self._id_steps, self._first_ids
-        alpha = _Alpha(strings)
+        first_ids, code_regexes, codes = self._first_ids, self._code_regexes, self._codes
         rows = doc.to_array(LOWER)
-        # The tokens that are set words, found in numpy: a table of the ids' low bits gives
-        # the candidates (cheap), the exact ids decide. Python ints only for those tokens.
-        candidates = numpy.flatnonzero(self._table[rows & _LOW_BITS])
-        if not len(candidates) and not free:
-            return hits
-        # (token, word id) of the candidates; one that is no set word adds no set to a mask.
-        pairs = list(zip(candidates.tolist(), rows[candidates].tolist(), strict=True))
-        tokens = [token for token, _ in pairs]
-        for first, stop in bounds:
-            lo, hi = bisect_left(tokens, first), bisect_left(tokens, stop)
-            here = pairs[lo:hi]  # (token, word id) of the sentence's set words, in order
-            if here:  # the sets the sentence holds choose the patterns to try
-                mask = 0
-                for _, key in here:
-                    mask |= masks.get(key, 0)
-                chosen = chosen_by_mask.get(mask)
-                if chosen is None:
-                    chosen = chosen_by_mask[mask] = self._choose(mask)
-            else:
-                chosen = free
+        # Each sentence's word sets (a bit per set), in numpy: the sets of its tokens' low bits
+        # joined by ``bitwise_or``. Words sharing low bits may add sets a sentence lacks: a
+        # pattern is then tried in vain (its codes are exact), never missed.
+        table = self._table
+        held_by = numpy.zeros(len(rows) + 1, dtype=table.dtype)  # one past the end: 0
+        held_by[:-1] = table[rows & _LOW_BITS]
+        edges = numpy.asarray(bounds, dtype=numpy.intp).ravel()
+        held = numpy.bitwise_or.reduceat(held_by, edges)[::2]
+        held[edges[::2] == edges[1::2]] = 0  # an empty sentence holds no set
+        # The sets a sentence holds choose the patterns to try (no sets: the free patterns).
+        for (first, stop), mask in zip(bounds, held.tolist(), strict=True):
+            chosen = chosen_by_mask.get(mask)
+            if chosen is None:
+                chosen = chosen_by_mask[mask] = self._choose(mask)
             if not chosen:
                 continue
             lowers = rows[first:stop].tolist()
-            text = None
+            text = code = None
             for number in chosen:
                 pattern = self._compiled[number][0]
-                steps, starts_with = id_steps[number], first_ids[number]
-                at = [t - first for t, key in here if key in starts_with] if starts_with else None
-                if steps is None:  # the regular expression on the sentence's words
+                regex = code_regexes[number]
+                if regex is None:  # the regular expression on the sentence's words
+                    firsts = first_ids[number]
+                    at = [i for i, key in enumerate(lowers) if key in firsts] if firsts else None
                     if text is None:
                         text, offsets = _sentence_text(strings, lowers)
-                    spans = self._regex_matches(number, text, offsets, at)
-                else:
-                    spans = _step_matches(steps, lowers, at, alpha)
-                for start, end in spans:
-                    hits.append(Hit(pattern, first + start, first + end))
+                    for start, end in self._regex_matches(number, text, offsets, at):
+                        hits.append(Hit(pattern, first + start, first + end))
+                    continue
+                # The steps on the sentence's token codes: a match of a pattern that starts
+                # with a required word set starts at one of its words.
+                if code is None:
+                    code = "".join([codes[key] for key in lowers])
+                for match in regex.finditer(code):
+                    start, end = match.span()
+                    if end > start:
+                        hits.append(Hit(pattern, first + start, first + end))
         return hits
 
     def _choose(self, mask: int) -> list[int]:
@@ -354,27 +365,6 @@ def _sentence_text(strings: Any, lowers: list[int]) -> tuple[str, list[int]]:
     offsets = [0, *accumulate(len(word) + 1 for word in words)]
     offsets.pop()
     return " ".join(words) + " ", offsets
-
-
-def _step_matches(
-    steps: list[tuple[frozenset[int] | None, int, int]],
-    lowers: list[int],
-    at: list[int] | None,
-    alpha: dict[int, bool],
-) -> list[tuple[int, int]]:
-    """The non-overlapping matches (sentence token offsets) of a pattern's steps, leftmost
-    first, as ``finditer`` of its regular expression finds them; a pattern that starts with a
-    required word set starts only at its words (``at``)."""
-    found: list[tuple[int, int]] = []
-    reached = 0
-    for start in range(len(lowers)) if at is None else at:
-        if start < reached:
-            continue
-        end = _match_steps(steps, lowers, start, alpha)
-        if end is not None and end > start:
-            reached = end
-            found.append((start, end))
-    return found
 
 
 def _matches_at(
