@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import gc
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import srsly
 from spacy.language import Language
-from spacy.tokens import Doc
 from spacy.util import ensure_path
 
 from .. import extensions
@@ -104,25 +102,3 @@ def paused_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def collected_after(call: Callable[[Any, Doc], Doc]) -> Callable[[Any, Doc], Doc]:
-    """Run a component's ``__call__`` with the cyclic garbage collector held off.
-
-    The collector walks the young objects each time 700 more containers have been made than
-    freed, and a component building its lists of hits, bounds and spans crosses that mark
-    many times per decision, walking the same survivors again each time. Held off, the
-    collector walks what is left once, after the call (cyclic garbage is collected then).
-    """
-
-    @functools.wraps(call)
-    def collected(self: Any, doc: Doc) -> Doc:
-        if not gc.isenabled():
-            return call(self, doc)
-        gc.disable()
-        try:
-            return call(self, doc)
-        finally:
-            gc.enable()
-
-    return collected
