@@ -15,7 +15,7 @@ from spacy.language import Language
 
 import ombudsman_nlp
 from ombudsman_nlp import cli
-from ombudsman_nlp.batch import process_input, process_text, split_text
+from ombudsman_nlp.batch import process_input, process_inputs, process_text, split_text
 from ombudsman_nlp.textio import InputDoc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,6 +84,43 @@ def test_component_failure_becomes_an_error_record(seed_text):
     assert record["error"] == "x.txt: RuntimeError: boom"
     nlp.remove_pipe("test_batch_raise")
     assert "error" not in process_input(nlp, InputDoc("y", seed_text, "y.txt"))
+
+
+@Language.component("test_batch_raise_on_marker")
+def _raise_on_marker(doc):
+    if "BROKEN-MARKER" in doc.text:
+        raise RuntimeError("marked")
+    return doc
+
+
+def test_a_batch_gives_the_records_of_its_documents_one_by_one(nlp, seed_text):
+    items = [
+        InputDoc("a", seed_text, "a.txt"),
+        InputDoc("empty", "  ", "empty.txt"),
+        InputDoc("b", seed_text[:2000], "b.txt", warnings=["w"]),
+        InputDoc("bad", None, "bad.txt", error="bad.txt: binary data, not text"),
+    ]
+    assert process_inputs(nlp, items) == [process_input(nlp, item) for item in items]
+
+
+def test_one_failing_document_does_not_fail_its_batch(seed_text):
+    nlp = ombudsman_nlp.load()
+    nlp.add_pipe("test_batch_raise_on_marker", after="heads")
+    items = [
+        InputDoc("a", seed_text, "a.txt"),
+        InputDoc("x", seed_text + "\nBROKEN-MARKER", "x.txt"),
+        InputDoc("b", seed_text[:3000], "b.txt"),
+    ]
+    first, broken, last = process_inputs(nlp, items)
+    assert broken == {
+        "id": "x",
+        "source": "x.txt",
+        "error": "x.txt: RuntimeError: marked",
+        "version": ombudsman_nlp.__version__,
+    }
+    assert first["id"] == "a" and "error" not in first
+    assert last["id"] == "b" and last["text"] == seed_text[:3000]
+    assert first == process_input(nlp, items[0])
 
 
 # -- long texts ---------------------------------------------------------------------------

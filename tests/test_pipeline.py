@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import spacy
 from spacy.tokens import DocBin
 
+import ombudsman_nlp
 from ombudsman_nlp import Decision
 from ombudsman_nlp.labels import SPAN_GROUP_KEYS
 
+SEEDS = Path(__file__).parent.parent / "training" / "seeds"
 SEED_000 = "000_5a2b375e91cba30c"
 SEED_003 = "003_10efd45c4424b1c0"
 
@@ -96,3 +99,37 @@ def test_empty_and_whitespace_text_give_empty_decisions(nlp):
         decision = nlp(text)._.decision
         assert decision.spans == [] and decision.remedies == []
         assert decision.metadata.reference is None
+
+
+def _spans(doc):
+    return {key: [(s.start, s.end, s.label_, s.id_) for s in doc.spans[key]] for key in doc.spans}
+
+
+def test_pipe_in_batches_gives_what_one_call_gives(nlp):
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    texts += [text[: len(text) // 3] for text in texts]
+    piped = list(nlp.pipe(texts, batch_size=4))
+    assert [d.text for d in piped] == texts
+    for text, doc in zip(texts, piped, strict=True):
+        one = nlp(text)
+        assert _spans(doc) == _spans(one)
+        assert doc._.metadata == one._.metadata and doc._.overall == one._.overall
+
+
+def test_pipe_hands_a_failing_document_to_the_error_handler(seed_text, monkeypatch):
+    nlp = ombudsman_nlp.load()
+    remedies = type(nlp.get_pipe("remedies"))
+    original = remedies.__call__
+
+    def fail_on_marker(self, doc):
+        if "BROKEN-MARKER" in doc.text:
+            raise RuntimeError("marked")
+        return original(self, doc)
+
+    monkeypatch.setattr(remedies, "__call__", fail_on_marker)
+    failed = []
+    nlp.set_error_handler(lambda name, proc, docs, error: failed.append((name, str(error))))
+    text = seed_text(SEED_000)
+    docs = list(nlp.pipe([text, "BROKEN-MARKER " + text, text[:500]]))
+    assert failed == [("remedies", "marked")]
+    assert [d.text for d in docs] == [text, text[:500]]

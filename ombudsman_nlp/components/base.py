@@ -4,20 +4,58 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import ClassVar
 
 import srsly
 from spacy.language import Language
-from spacy.util import ensure_path
+from spacy.tokens import Doc
+from spacy.util import ensure_path, minibatch, raise_error
 
 from .. import extensions
 from ..patterns import Pattern, PatternError, bundled, parse_patterns, read_patterns, write_patterns
 
+ErrorHandler = Callable[[str, Callable[[Doc], Doc], list[Doc], Exception], None]
 
-class PatternComponent:
+
+class BatchedPipe:
+    """``pipe`` for a rule-based component: each batch of documents goes through the
+    component before the next component sees it.
+
+    Run document by document, seven components take turns on each decision and keep
+    evicting each other's matchers and tables from the processor's caches; over a batch each
+    works on warm data, about a fifth faster. ``nlp.pipe`` calls this; ``nlp(text)`` is
+    unchanged. Errors go to the handler ``nlp.set_error_handler`` sets, as for spaCy's own
+    components: the default raises; a handler that returns drops the document.
+    """
+
+    name: str
+    batch_cap: ClassVar[int] = 32  # a batch larger than this buys nothing but memory
+
+    def __call__(self, doc: Doc) -> Doc:
+        raise NotImplementedError
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterator[Doc]:
+        handle = self.get_error_handler()
+        for batch in minibatch(stream, size=max(1, min(batch_size, self.batch_cap))):
+            done = []
+            for doc in batch:
+                try:
+                    done.append(self(doc))
+                except Exception as error:  # noqa: BLE001  (the handler decides)
+                    handle(self.name, self, [doc], error)
+            yield from done
+
+    def set_error_handler(self, error_handler: ErrorHandler) -> None:
+        self.error_handler = error_handler
+
+    def get_error_handler(self) -> ErrorHandler:
+        return getattr(self, "error_handler", raise_error)
+
+
+class PatternComponent(BatchedPipe):
     """A component driven by one JSONL pattern file.
 
     Subclasses name the bundled file (``pattern_file``) and the labels it may use, and rebuild

@@ -15,6 +15,7 @@ from ..labels import (
     NO_INJUSTICE,
     REMEDIES_KEY,
 )
+from .base import BatchedPipe
 from .findings import OUTCOME_CUES_KEY, REMEDY_PURPOSES_KEY
 
 # Printed outcomes, lower case, and what they mean for overall.fault.
@@ -100,7 +101,7 @@ def overall_of(doc: Doc) -> dict[str, str | None]:
     return {"fault": fault, "injustice": overall_injustice(doc, fault)}
 
 
-class DecisionAssembler:
+class DecisionAssembler(BatchedPipe):
     """Set ``doc._.overall``; ``doc._.decision`` then builds the pydantic ``Decision``."""
 
     def __init__(self, nlp: Language, name: str) -> None:

@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 from .. import extensions
 from ..extensions import doc_text
 from ..labels import SECTIONS_KEY
+from .base import BatchedPipe
 
 _HEADER_LABELS = ("header", "furniture")
 
@@ -101,7 +102,7 @@ def parse_header(text: str) -> dict[str, str | None]:
     return meta
 
 
-class HeaderParser:
+class HeaderParser(BatchedPipe):
     """Set ``doc._.metadata`` from the header lines."""
 
     def __init__(self, nlp: Language, name: str) -> None:
