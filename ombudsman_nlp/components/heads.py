@@ -65,9 +65,9 @@ class _Context:
 
     doc: Doc
     text: str  # the doc's text, read once (``Doc.text`` rebuilds it on every access)
-    sentences: list[Span]
     starts: list[int]  # of each sentence: its first character
     end_chars: list[int]  # its ``end_char``
+    token_starts: list[int]  # its ``start``
     token_ends: list[int]  # its ``end``
     hits: dict[int, list[Hit]] = field(default_factory=dict)
 
@@ -110,8 +110,8 @@ class HeadsTagger(PatternComponent):
     def _scopes_heads(self, doc: Doc, text: str, scopes: list[Span]) -> list[Span]:
         if not scopes:
             return []
-        found = _scope_sentences(doc, scopes)
-        if found is None:
+        bounds = _scope_sentences(doc, scopes)
+        if bounds is None:
             sentences = [s for scope in scopes for s in scope.sents]
             bounds = (
                 [s.start for s in sentences],
@@ -119,11 +119,9 @@ class HeadsTagger(PatternComponent):
                 [s.start_char for s in sentences],
                 [s.end_char for s in sentences],
             )
-        else:
-            sentences, bounds = found
         token_starts, token_ends, start_chars, end_chars = bounds
-        context = _Context(doc, text, sentences, start_chars, end_chars, token_ends)
-        for hit in self._matcher(doc, sentences):
+        context = _Context(doc, text, start_chars, end_chars, token_starts, token_ends)
+        for hit in self._matcher.in_bounds(doc, token_starts, token_ends):
             index = bisect_left(token_starts, hit.start + 1) - 1
             if index >= 0 and hit.end <= token_ends[index]:
                 context.hits.setdefault(index, []).append(hit)
@@ -244,16 +242,17 @@ class HeadsTagger(PatternComponent):
         heads: list[Span] = []
         previous_had_head = False
         for index, _, _ in self._line_sentences(context, line):
-            sentence = context.sentences[index]
             hits = context.hits.get(index, [])
-            found = self._sentence_heads(doc, sentence, hits, previous_had_head)
+            bounds = (context.token_starts[index], context.token_ends[index])
+            found = self._sentence_heads(doc, bounds, hits, previous_had_head)
             heads.extend(found)
             previous_had_head = bool(found)
         return heads
 
     def _sentence_heads(
-        self, doc: Doc, sentence: Span, hits: list[Hit], after_head: bool
+        self, doc: Doc, sentence: tuple[int, int], hits: list[Hit], after_head: bool
     ) -> list[Span]:
+        """The heads of one sentence, given by its token bounds."""
         triggers = _leftmost_longest([h for h in hits if h.pattern.label == TRIGGER])
         blockers = [h for h in hits if h.pattern.label == NOT_HEAD]
         starts: list[tuple[int, int, str]] = []  # (head start token, trigger start, id)
@@ -268,16 +267,14 @@ class HeadsTagger(PatternComponent):
             )
             starts.append((start, hit.start, hit.pattern.id))
         if not starts and after_head:
-            lead = [
-                h for h in hits if h.pattern.label == CONTINUATION and h.start == sentence.start
-            ]
+            lead = [h for h in hits if h.pattern.label == CONTINUATION and h.start == sentence[0]]
             if lead:
                 hit = max(lead, key=lambda h: h.end)
                 starts.append((hit.end, hit.start, hit.pattern.id))
         defers = {h.start: h for h in hits if h.pattern.label == DEFER}
         heads: list[Span] = []
         for number, (start, _, pattern_id) in enumerate(starts):
-            end = starts[number + 1][1] if number + 1 < len(starts) else sentence.end
+            end = starts[number + 1][1] if number + 1 < len(starts) else sentence[1]
             if start in defers:
                 start = _after_deferred(doc, defers[start].end, end)
                 if start is None:
@@ -309,8 +306,8 @@ class HeadsTagger(PatternComponent):
 
 def _scope_sentences(
     doc: Doc, scopes: list[Span]
-) -> tuple[list[Span], tuple[list[int], list[int], list[int], list[int]]] | None:
-    """``[s for scope in scopes for s in scope.sents]``, and their token and character bounds.
+) -> tuple[list[int], list[int], list[int], list[int]] | None:
+    """The token and character bounds of ``[s for scope in scopes for s in scope.sents]``.
 
     Read from the doc's sentence index when the sectionizer left one (else None).
     """
@@ -325,14 +322,12 @@ def _scope_sentences(
     start_chars, end_chars = index.start_chars, index.end_chars
     token_starts = [starts[i] for i in chosen]
     token_ends = [ends[i] for i in chosen]
-    spans = [Span(doc, s, e) for s, e in zip(token_starts, token_ends, strict=True)]
-    bounds = (
+    return (
         token_starts,
         token_ends,
         [start_chars[i] for i in chosen],
         [end_chars[i] for i in chosen],
     )
-    return spans, bounds
 
 
 def _two_alpha(doc: Doc, start: int, end: int) -> bool:
