@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import weakref
 from bisect import bisect_right
+from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
 import numpy
@@ -198,6 +199,39 @@ _NOT_START = numpy.uint64(2**64 - 1)  # -1 as spaCy reads ``SENT_START`` from ``
 def forget_sentences(doc: Doc) -> None:
     """Drop the cached :class:`Sentences` of a doc whose sentence starts changed."""
     _SENTENCES.pop(doc, None)
+
+
+class SectionRow(NamedTuple):
+    """One section span as plain values: its label and its token and character bounds."""
+
+    label: str
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+
+
+# The rows of each doc's section group, against the group they were read from and its length.
+_SECTION_ROWS: WeakKeyDictionary[Doc, tuple[object, int, list[SectionRow]]] = WeakKeyDictionary()
+
+
+def remember_sections(doc: Doc, rows: list[SectionRow]) -> None:
+    """Record the rows of the section spans just written to ``doc.spans["sections"]``."""
+    group = doc.spans[labels.SECTIONS_KEY]
+    _SECTION_ROWS[doc] = (group, len(group), rows)
+
+
+def section_rows(doc: Doc) -> list[SectionRow]:
+    """The doc's section spans as :class:`SectionRow` values, read once per section group."""
+    group = doc.spans.get(labels.SECTIONS_KEY)
+    if group is None:
+        return []
+    cached = _SECTION_ROWS.get(doc)
+    if cached is not None and cached[0] is group and cached[1] == len(group):
+        return cached[2]
+    rows = [SectionRow(s.label_, s.start, s.end, s.start_char, s.end_char) for s in group]
+    _SECTION_ROWS[doc] = (group, len(group), rows)
+    return rows
 
 
 def _group(doc: Doc, key: str) -> list[Span]:

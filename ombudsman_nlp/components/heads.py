@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import cached_sentences, doc_text
-from ..labels import COMPLAINT_HEAD, HEADS_KEY, SECTIONS_KEY
+from ..extensions import SectionRow, cached_sentences, doc_text, section_rows
+from ..labels import COMPLAINT_HEAD, HEADS_KEY
 from ..rules import Hit, RuleMatcher
 from ..segment import Line, iter_lines, line_indent, marker_kind
 from .base import PatternComponent
@@ -96,9 +96,9 @@ class HeadsTagger(PatternComponent):
         return doc
 
     def _heads(self, doc: Doc) -> list[Span]:
-        sections = list(doc.spans[SECTIONS_KEY]) if SECTIONS_KEY in doc.spans else []
-        complaint = [s for s in sections if s.label_ in HEAD_SECTIONS]
-        fallback = [s for s in sections if s.label_ in FALLBACK_SECTIONS]
+        sections = section_rows(doc)
+        complaint = [s for s in sections if s.label in HEAD_SECTIONS]
+        fallback = [s for s in sections if s.label in FALLBACK_SECTIONS]
         if not complaint and not fallback:
             return []
         text = doc_text(doc)
@@ -107,12 +107,12 @@ class HeadsTagger(PatternComponent):
             heads = self._scopes_heads(doc, text, fallback)
         return heads
 
-    def _scopes_heads(self, doc: Doc, text: str, scopes: list[Span]) -> list[Span]:
+    def _scopes_heads(self, doc: Doc, text: str, scopes: list[SectionRow]) -> list[Span]:
         if not scopes:
             return []
         bounds = _scope_sentences(doc, scopes)
         if bounds is None:
-            sentences = [s for scope in scopes for s in scope.sents]
+            sentences = [s for scope in scopes for s in doc[scope.start : scope.end].sents]
             bounds = (
                 [s.start for s in sentences],
                 [s.end for s in sentences],
@@ -131,7 +131,7 @@ class HeadsTagger(PatternComponent):
         return heads
 
     # -- lines and lists ---------------------------------------------------------------------
-    def _scope_heads(self, context: _Context, scope: Span) -> list[Span]:
+    def _scope_heads(self, context: _Context, scope: SectionRow) -> list[Span]:
         text = context.text
         lines = [
             line
@@ -305,7 +305,7 @@ class HeadsTagger(PatternComponent):
 
 
 def _scope_sentences(
-    doc: Doc, scopes: list[Span]
+    doc: Doc, scopes: list[SectionRow]
 ) -> tuple[list[int], list[int], list[int], list[int]] | None:
     """The token and character bounds of ``[s for scope in scopes for s in scope.sents]``.
 

@@ -9,7 +9,7 @@ from spacy.attrs import IDX, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import doc_text, set_sentence_starts
+from ..extensions import SectionRow, doc_text, remember_sections, set_sentence_starts
 from ..labels import SECTIONS_KEY
 from ..patterns import Pattern
 from ..segment import BLANKS, MARKER_START, content_offset, sentence_ends, split_sentences
@@ -237,7 +237,9 @@ class Sectionizer(PatternComponent):
         idx, spaces = doc.to_array([IDX, SPACY]).T.tolist()
         tokens = [bisect_left(idx, char) for char in sentence_chars]
         set_sentence_starts(doc, tokens[:count], idx, spaces)
-        doc.spans[SECTIONS_KEY] = self._section_spans(doc, bounds, tokens[count:])
+        spans, rows = self._section_spans(doc, bounds, tokens[count:], idx, spaces)
+        doc.spans[SECTIONS_KEY] = spans
+        remember_sections(doc, rows)
         return doc
 
     @staticmethod
@@ -282,18 +284,29 @@ class Sectionizer(PatternComponent):
         return frozenset(numbers)
 
     def _section_spans(
-        self, doc: Doc, bounds: list[tuple[int, int, str, str]], tokens: list[int]
-    ) -> list[Span]:
+        self,
+        doc: Doc,
+        bounds: list[tuple[int, int, str, str]],
+        tokens: list[int],
+        idx: list[int],
+        spaces: list[int],
+    ) -> tuple[list[Span], list[SectionRow]]:
+        """The section spans, and their rows (``Span.end_char``: the next token's start less
+        the last token's trailing space)."""
         spans: list[Span] = []
+        rows: list[SectionRow] = []
         previous_end = 0
+        n = len(idx)
         for number, (_, _, label, pattern_id) in enumerate(bounds):
             first = tokens[2 * number] - 1
             last = tokens[2 * number + 1]
             if last <= first or (spans and first < previous_end):
                 continue
             spans.append(Span(doc, first, last, label=label, span_id=pattern_id))
+            end_char = (idx[last] if last < n else len(doc_text(doc))) - spaces[last - 1]
+            rows.append(SectionRow(label, first, last, idx[first], end_char))
             previous_end = last
-        return spans
+        return spans, rows
 
 
 def _section_bounds(
