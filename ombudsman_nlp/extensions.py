@@ -100,6 +100,16 @@ class Sentences:
             self._end_chars = ends
         return self._end_chars
 
+    def end_char(self, index: int) -> int:
+        """``end_chars[index]``, read for this sentence only when they are not known yet: the
+        next sentence's start (or the text's end) less its last token's trailing space."""
+        if self._end_chars is not None:
+            return self._end_chars[index]
+        doc = self.doc
+        starts = self.start_chars
+        following = starts[index + 1] if index + 1 < len(starts) else len(doc_text(doc))
+        return following - len(doc[self.ends[index] - 1].whitespace_)
+
     @property
     def doc(self) -> Doc:
         doc = self._doc()

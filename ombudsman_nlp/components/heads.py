@@ -319,14 +319,14 @@ def _scope_sentences(
     for scope in scopes:
         first, stop = bisect_right(starts, scope.start) - 1, bisect_left(starts, scope.end)
         chosen.extend(range(max(first, 0), max(stop, first + 1)))
-    start_chars, end_chars = index.start_chars, index.end_chars
+    start_chars, end_char = index.start_chars, index.end_char
     token_starts = [starts[i] for i in chosen]
     token_ends = [ends[i] for i in chosen]
     return (
         token_starts,
         token_ends,
         [start_chars[i] for i in chosen],
-        [end_chars[i] for i in chosen],
+        [end_char(i) for i in chosen],
     )
 
 

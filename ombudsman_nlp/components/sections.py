@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from spacy.attrs import IDX, SPACY
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -234,10 +234,10 @@ class Sectionizer(PatternComponent):
         for start, end, _, _ in bounds:
             sentence_chars.append(start + 1)
             sentence_chars.append(end)
-        idx, spaces = doc.to_array([IDX, SPACY]).T.tolist()
+        idx = doc.to_array(IDX).tolist()
         tokens = [bisect_left(idx, char) for char in sentence_chars]
-        set_sentence_starts(doc, tokens[:count], idx, spaces)
-        spans, rows = self._section_spans(doc, bounds, tokens[count:], idx, spaces)
+        set_sentence_starts(doc, tokens[:count], idx)
+        spans, rows = self._section_spans(doc, bounds, tokens[count:], idx)
         doc.spans[SECTIONS_KEY] = spans
         remember_sections(doc, rows)
         return doc
@@ -289,22 +289,19 @@ class Sectionizer(PatternComponent):
         bounds: list[tuple[int, int, str, str]],
         tokens: list[int],
         idx: list[int],
-        spaces: list[int],
     ) -> tuple[list[Span], list[SectionRow]]:
-        """The section spans, and their rows (``Span.end_char``: the next token's start less
-        the last token's trailing space)."""
+        """The section spans, and their rows."""
         spans: list[Span] = []
         rows: list[SectionRow] = []
         previous_end = 0
-        n = len(idx)
         for number, (_, _, label, pattern_id) in enumerate(bounds):
             first = tokens[2 * number] - 1
             last = tokens[2 * number + 1]
             if last <= first or (spans and first < previous_end):
                 continue
             spans.append(Span(doc, first, last, label=label, span_id=pattern_id))
-            end_char = (idx[last] if last < n else len(doc_text(doc))) - spaces[last - 1]
-            rows.append(SectionRow(label, first, last, idx[first], end_char))
+            token = doc[last - 1]
+            rows.append(SectionRow(label, first, last, idx[first], idx[last - 1] + len(token)))
             previous_end = last
         return spans, rows
 
