@@ -173,32 +173,41 @@ def cached_sentences(doc: Doc) -> Sentences | None:
 
 
 def set_sentence_starts(
-    doc: Doc, tokens: list[int], idx: list[int], spaces: list[int] | None = None
+    doc: Doc,
+    tokens: list[int] | numpy.ndarray,
+    idx: list[int] | numpy.ndarray,
+    spaces: list[int] | None = None,
 ) -> None:
     """Start the doc's sentences at the token offsets ``tokens`` (and 0), and no others.
 
     Offsets past the last token are left out. ``idx`` is the doc's ``IDX`` values (and
     ``spaces``, if given, its ``SPACY`` values): the doc's :class:`Sentences` are built
-    from them at once.
+    from them at once. ``tokens`` and ``idx`` may be numpy arrays.
     """
     n = len(doc)
-    starts = sorted({0, *tokens})
-    if starts[-1] >= n:
-        starts = [t for t in starts if t < n]
+    chosen = numpy.unique(numpy.asarray(tokens, dtype="int64"))
+    if len(chosen) and chosen[-1] >= n:
+        chosen = chosen[chosen < n]
+    if n and (not len(chosen) or chosen[0] != 0):
+        chosen = numpy.concatenate((numpy.zeros(1, dtype="int64"), chosen))
     flags = numpy.full((n, 1), _NOT_START, dtype="uint64")
-    flags[starts] = 1
+    flags[chosen] = 1
     doc.from_array([SENT_START], flags)
+    starts: list[int] = chosen.tolist()
     sentences = Sentences.__new__(Sentences)
     sentences._doc = weakref.ref(doc)
     sentences.starts = starts
     sentences.ends = [*starts[1:], n]
-    sentences.start_chars = [idx[t] for t in starts]
+    if isinstance(idx, numpy.ndarray):
+        sentences.start_chars = idx[chosen].tolist()
+    else:
+        sentences.start_chars = [idx[t] for t in starts]
     if spaces is None:
         sentences._end_chars = None
     else:  # as :attr:`Sentences.end_chars` has them
         ends = [idx[t] - spaces[t - 1] for t in starts[1:]]
         ends.append(len(doc_text(doc)) - spaces[-1])
-        sentences._end_chars = ends
+        sentences._end_chars = [int(e) for e in ends]
     sentences._markers = None
     _SENTENCES[doc] = (n, sentences)
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 
+import numpy
 from spacy.attrs import IDX
 from spacy.language import Language
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 from ..extensions import SectionRow, doc_text, remember_sections, set_sentence_starts
@@ -116,6 +118,7 @@ class Sectionizer(PatternComponent):
             fragments.append(fragment.encode())
         self._contains_fragments = fragments
         self._known: dict[str, tuple[Pattern, int] | None] = {}  # lines classified before
+        self._keys = _StringKeys(self.nlp.vocab.strings)  # of section labels and pattern ids
 
     def classify_line(self, line: str) -> tuple[Pattern, int] | None:
         """The heading or furniture pattern a line matches, and where its content starts."""
@@ -234,10 +237,10 @@ class Sectionizer(PatternComponent):
         for start, end, _, _ in bounds:
             sentence_chars.append(start + 1)
             sentence_chars.append(end)
-        idx = doc.to_array(IDX).tolist()
-        tokens = [bisect_left(idx, char) for char in sentence_chars]
+        idx = doc.to_array(IDX)
+        tokens = numpy.searchsorted(idx, sentence_chars)  # ``bisect_left`` of each
         set_sentence_starts(doc, tokens[:count], idx)
-        spans, rows = self._section_spans(doc, bounds, tokens[count:], idx)
+        spans, rows = self._section_spans(doc, bounds, tokens[count:].tolist())
         doc.spans[SECTIONS_KEY] = spans
         remember_sections(doc, rows)
         return doc
@@ -288,22 +291,34 @@ class Sectionizer(PatternComponent):
         doc: Doc,
         bounds: list[tuple[int, int, str, str]],
         tokens: list[int],
-        idx: list[int],
     ) -> tuple[list[Span], list[SectionRow]]:
         """The section spans, and their rows."""
         spans: list[Span] = []
         rows: list[SectionRow] = []
+        keys = self._keys
         previous_end = 0
         for number, (_, _, label, pattern_id) in enumerate(bounds):
             first = tokens[2 * number] - 1
             last = tokens[2 * number + 1]
             if last <= first or (spans and first < previous_end):
                 continue
-            spans.append(Span(doc, first, last, label=label, span_id=pattern_id))
-            token = doc[last - 1]
-            rows.append(SectionRow(label, first, last, idx[first], idx[last - 1] + len(token)))
+            span = Span(doc, first, last, label=keys[label], span_id=keys[pattern_id])
+            spans.append(span)
+            rows.append(SectionRow(label, first, last, span.start_char, span.end_char))
             previous_end = last
         return spans, rows
+
+
+class _StringKeys(dict):
+    """String-store keys of strings, each added to the store when first asked for."""
+
+    def __init__(self, strings: StringStore) -> None:
+        super().__init__()
+        self._strings = strings
+
+    def __missing__(self, name: str) -> int:
+        key = self[name] = self._strings.add(name)
+        return key
 
 
 def _section_bounds(
