@@ -253,6 +253,8 @@ class HeadsTagger(PatternComponent):
         self, doc: Doc, sentence: tuple[int, int], hits: list[Hit], after_head: bool
     ) -> list[Span]:
         """The heads of one sentence, given by its token bounds."""
+        if not hits:
+            return []
         triggers = _leftmost_longest([h for h in hits if h.pattern.label == TRIGGER])
         blockers = [h for h in hits if h.pattern.label == NOT_HEAD]
         starts: list[tuple[int, int, str]] = []  # (head start token, trigger start, id)
