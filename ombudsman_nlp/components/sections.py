@@ -8,7 +8,6 @@ from bisect import bisect_right
 import numpy
 from spacy.attrs import IDX
 from spacy.language import Language
-from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 from ..extensions import SectionRow, doc_text, remember_sections, set_sentence_starts
@@ -118,7 +117,6 @@ class Sectionizer(PatternComponent):
             fragments.append(fragment.encode())
         self._contains_fragments = fragments
         self._known: dict[str, tuple[Pattern, int] | None] = {}  # lines classified before
-        self._keys = _StringKeys(self.nlp.vocab.strings)  # of section labels and pattern ids
 
     def classify_line(self, line: str) -> tuple[Pattern, int] | None:
         """The heading or furniture pattern a line matches, and where its content starts."""
@@ -295,30 +293,17 @@ class Sectionizer(PatternComponent):
         """The section spans, and their rows."""
         spans: list[Span] = []
         rows: list[SectionRow] = []
-        keys = self._keys
         previous_end = 0
         for number, (_, _, label, pattern_id) in enumerate(bounds):
             first = tokens[2 * number] - 1
             last = tokens[2 * number + 1]
             if last <= first or (spans and first < previous_end):
                 continue
-            span = Span(doc, first, last, label=keys[label], span_id=keys[pattern_id])
+            span = Span(doc, first, last, label=label, span_id=pattern_id)
             spans.append(span)
             rows.append(SectionRow(label, first, last, span.start_char, span.end_char))
             previous_end = last
         return spans, rows
-
-
-class _StringKeys(dict):
-    """String-store keys of strings, each added to the store when first asked for."""
-
-    def __init__(self, strings: StringStore) -> None:
-        super().__init__()
-        self._strings = strings
-
-    def __missing__(self, name: str) -> int:
-        key = self[name] = self._strings.add(name)
-        return key
 
 
 def _section_bounds(
