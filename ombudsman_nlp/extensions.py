@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import weakref
 from bisect import bisect_right
+from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
 import numpy
@@ -99,6 +100,16 @@ class Sentences:
             self._end_chars = ends
         return self._end_chars
 
+    def end_char(self, index: int) -> int:
+        """``end_chars[index]``, read for this sentence only when they are not known yet: the
+        next sentence's start (or the text's end) less its last token's trailing space."""
+        if self._end_chars is not None:
+            return self._end_chars[index]
+        doc = self.doc
+        starts = self.start_chars
+        following = starts[index + 1] if index + 1 < len(starts) else len(doc_text(doc))
+        return following - len(doc[self.ends[index] - 1].whitespace_)
+
     @property
     def doc(self) -> Doc:
         doc = self._doc()
@@ -162,32 +173,41 @@ def cached_sentences(doc: Doc) -> Sentences | None:
 
 
 def set_sentence_starts(
-    doc: Doc, tokens: list[int], idx: list[int], spaces: list[int] | None = None
+    doc: Doc,
+    tokens: list[int] | numpy.ndarray,
+    idx: list[int] | numpy.ndarray,
+    spaces: list[int] | None = None,
 ) -> None:
     """Start the doc's sentences at the token offsets ``tokens`` (and 0), and no others.
 
     Offsets past the last token are left out. ``idx`` is the doc's ``IDX`` values (and
     ``spaces``, if given, its ``SPACY`` values): the doc's :class:`Sentences` are built
-    from them at once.
+    from them at once. ``tokens`` and ``idx`` may be numpy arrays.
     """
     n = len(doc)
-    starts = sorted({0, *tokens})
-    if starts[-1] >= n:
-        starts = [t for t in starts if t < n]
+    chosen = numpy.unique(numpy.asarray(tokens, dtype="int64"))
+    if len(chosen) and chosen[-1] >= n:
+        chosen = chosen[chosen < n]
+    if n and (not len(chosen) or chosen[0] != 0):
+        chosen = numpy.concatenate((numpy.zeros(1, dtype="int64"), chosen))
     flags = numpy.full((n, 1), _NOT_START, dtype="uint64")
-    flags[starts] = 1
+    flags[chosen] = 1
     doc.from_array([SENT_START], flags)
+    starts: list[int] = chosen.tolist()
     sentences = Sentences.__new__(Sentences)
     sentences._doc = weakref.ref(doc)
     sentences.starts = starts
     sentences.ends = [*starts[1:], n]
-    sentences.start_chars = [idx[t] for t in starts]
+    if isinstance(idx, numpy.ndarray):
+        sentences.start_chars = idx[chosen].tolist()
+    else:
+        sentences.start_chars = [idx[t] for t in starts]
     if spaces is None:
         sentences._end_chars = None
     else:  # as :attr:`Sentences.end_chars` has them
         ends = [idx[t] - spaces[t - 1] for t in starts[1:]]
         ends.append(len(doc_text(doc)) - spaces[-1])
-        sentences._end_chars = ends
+        sentences._end_chars = [int(e) for e in ends]
     sentences._markers = None
     _SENTENCES[doc] = (n, sentences)
 
@@ -198,6 +218,39 @@ _NOT_START = numpy.uint64(2**64 - 1)  # -1 as spaCy reads ``SENT_START`` from ``
 def forget_sentences(doc: Doc) -> None:
     """Drop the cached :class:`Sentences` of a doc whose sentence starts changed."""
     _SENTENCES.pop(doc, None)
+
+
+class SectionRow(NamedTuple):
+    """One section span as plain values: its label and its token and character bounds."""
+
+    label: str
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+
+
+# The rows of each doc's section group, against the group they were read from and its length.
+_SECTION_ROWS: WeakKeyDictionary[Doc, tuple[object, int, list[SectionRow]]] = WeakKeyDictionary()
+
+
+def remember_sections(doc: Doc, rows: list[SectionRow]) -> None:
+    """Record the rows of the section spans just written to ``doc.spans["sections"]``."""
+    group = doc.spans[labels.SECTIONS_KEY]
+    _SECTION_ROWS[doc] = (group, len(group), rows)
+
+
+def section_rows(doc: Doc) -> list[SectionRow]:
+    """The doc's section spans as :class:`SectionRow` values, read once per section group."""
+    group = doc.spans.get(labels.SECTIONS_KEY)
+    if group is None:
+        return []
+    cached = _SECTION_ROWS.get(doc)
+    if cached is not None and cached[0] is group and cached[1] == len(group):
+        return cached[2]
+    rows = [SectionRow(s.label_, s.start, s.end, s.start_char, s.end_char) for s in group]
+    _SECTION_ROWS[doc] = (group, len(group), rows)
+    return rows
 
 
 def _group(doc: Doc, key: str) -> list[Span]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ombudsman_nlp.components.heads import _scope_sentences
-from ombudsman_nlp.extensions import _MARKER_RE, sentences
+from ombudsman_nlp.extensions import _MARKER_RE, section_rows, sentences
 
 TEXTS = [
     "Mr X complains  that the Council delayed.  It did not reply.\n\n1. The Council failed.\n",
@@ -32,14 +32,17 @@ def test_index_matches_doc_sents(nlp, text):
 def test_scope_sentences_are_the_sections_sents(nlp, text):
     doc = nlp(text)
     sections = list(doc.spans["sections"])
+    rows = section_rows(doc)
     assert sections
+    assert [tuple(r) for r in rows] == [
+        (s.label_, s.start, s.end, s.start_char, s.end_char) for s in sections
+    ]
     for number in range(len(sections)):
         group = sections[number : number + 2]
         old = [s for scope in group for s in scope.sents]
-        found = _scope_sentences(doc, group)
+        found = _scope_sentences(doc, rows[number : number + 2])
         assert found is not None
-        spans, (starts, ends, start_chars, end_chars) = found
-        assert [(s.start, s.end) for s in spans] == [(s.start, s.end) for s in old]
+        starts, ends, start_chars, end_chars = found
         assert (starts, ends) == ([s.start for s in old], [s.end for s in old])
         assert start_chars == [s.start_char for s in old]
         assert end_chars == [s.end_char for s in old]

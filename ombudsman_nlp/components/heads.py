@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import cached_sentences, doc_text
-from ..labels import COMPLAINT_HEAD, HEADS_KEY, SECTIONS_KEY
+from ..extensions import SectionRow, cached_sentences, doc_text, section_rows
+from ..labels import COMPLAINT_HEAD, HEADS_KEY
 from ..rules import Hit, RuleMatcher
 from ..segment import Line, iter_lines, line_indent, marker_kind
 from .base import PatternComponent
@@ -65,9 +65,9 @@ class _Context:
 
     doc: Doc
     text: str  # the doc's text, read once (``Doc.text`` rebuilds it on every access)
-    sentences: list[Span]
     starts: list[int]  # of each sentence: its first character
     end_chars: list[int]  # its ``end_char``
+    token_starts: list[int]  # its ``start``
     token_ends: list[int]  # its ``end``
     hits: dict[int, list[Hit]] = field(default_factory=dict)
 
@@ -96,9 +96,9 @@ class HeadsTagger(PatternComponent):
         return doc
 
     def _heads(self, doc: Doc) -> list[Span]:
-        sections = list(doc.spans[SECTIONS_KEY]) if SECTIONS_KEY in doc.spans else []
-        complaint = [s for s in sections if s.label_ in HEAD_SECTIONS]
-        fallback = [s for s in sections if s.label_ in FALLBACK_SECTIONS]
+        sections = section_rows(doc)
+        complaint = [s for s in sections if s.label in HEAD_SECTIONS]
+        fallback = [s for s in sections if s.label in FALLBACK_SECTIONS]
         if not complaint and not fallback:
             return []
         text = doc_text(doc)
@@ -107,23 +107,21 @@ class HeadsTagger(PatternComponent):
             heads = self._scopes_heads(doc, text, fallback)
         return heads
 
-    def _scopes_heads(self, doc: Doc, text: str, scopes: list[Span]) -> list[Span]:
+    def _scopes_heads(self, doc: Doc, text: str, scopes: list[SectionRow]) -> list[Span]:
         if not scopes:
             return []
-        found = _scope_sentences(doc, scopes)
-        if found is None:
-            sentences = [s for scope in scopes for s in scope.sents]
+        bounds = _scope_sentences(doc, scopes)
+        if bounds is None:
+            sentences = [s for scope in scopes for s in doc[scope.start : scope.end].sents]
             bounds = (
                 [s.start for s in sentences],
                 [s.end for s in sentences],
                 [s.start_char for s in sentences],
                 [s.end_char for s in sentences],
             )
-        else:
-            sentences, bounds = found
         token_starts, token_ends, start_chars, end_chars = bounds
-        context = _Context(doc, text, sentences, start_chars, end_chars, token_ends)
-        for hit in self._matcher(doc, sentences):
+        context = _Context(doc, text, start_chars, end_chars, token_starts, token_ends)
+        for hit in self._matcher.in_bounds(doc, token_starts, token_ends):
             index = bisect_left(token_starts, hit.start + 1) - 1
             if index >= 0 and hit.end <= token_ends[index]:
                 context.hits.setdefault(index, []).append(hit)
@@ -133,7 +131,7 @@ class HeadsTagger(PatternComponent):
         return heads
 
     # -- lines and lists ---------------------------------------------------------------------
-    def _scope_heads(self, context: _Context, scope: Span) -> list[Span]:
+    def _scope_heads(self, context: _Context, scope: SectionRow) -> list[Span]:
         text = context.text
         lines = [
             line
@@ -244,16 +242,19 @@ class HeadsTagger(PatternComponent):
         heads: list[Span] = []
         previous_had_head = False
         for index, _, _ in self._line_sentences(context, line):
-            sentence = context.sentences[index]
             hits = context.hits.get(index, [])
-            found = self._sentence_heads(doc, sentence, hits, previous_had_head)
+            bounds = (context.token_starts[index], context.token_ends[index])
+            found = self._sentence_heads(doc, bounds, hits, previous_had_head)
             heads.extend(found)
             previous_had_head = bool(found)
         return heads
 
     def _sentence_heads(
-        self, doc: Doc, sentence: Span, hits: list[Hit], after_head: bool
+        self, doc: Doc, sentence: tuple[int, int], hits: list[Hit], after_head: bool
     ) -> list[Span]:
+        """The heads of one sentence, given by its token bounds."""
+        if not hits:
+            return []
         triggers = _leftmost_longest([h for h in hits if h.pattern.label == TRIGGER])
         blockers = [h for h in hits if h.pattern.label == NOT_HEAD]
         starts: list[tuple[int, int, str]] = []  # (head start token, trigger start, id)
@@ -268,16 +269,14 @@ class HeadsTagger(PatternComponent):
             )
             starts.append((start, hit.start, hit.pattern.id))
         if not starts and after_head:
-            lead = [
-                h for h in hits if h.pattern.label == CONTINUATION and h.start == sentence.start
-            ]
+            lead = [h for h in hits if h.pattern.label == CONTINUATION and h.start == sentence[0]]
             if lead:
                 hit = max(lead, key=lambda h: h.end)
                 starts.append((hit.end, hit.start, hit.pattern.id))
         defers = {h.start: h for h in hits if h.pattern.label == DEFER}
         heads: list[Span] = []
         for number, (start, _, pattern_id) in enumerate(starts):
-            end = starts[number + 1][1] if number + 1 < len(starts) else sentence.end
+            end = starts[number + 1][1] if number + 1 < len(starts) else sentence[1]
             if start in defers:
                 start = _after_deferred(doc, defers[start].end, end)
                 if start is None:
@@ -308,9 +307,9 @@ class HeadsTagger(PatternComponent):
 
 
 def _scope_sentences(
-    doc: Doc, scopes: list[Span]
-) -> tuple[list[Span], tuple[list[int], list[int], list[int], list[int]]] | None:
-    """``[s for scope in scopes for s in scope.sents]``, and their token and character bounds.
+    doc: Doc, scopes: list[SectionRow]
+) -> tuple[list[int], list[int], list[int], list[int]] | None:
+    """The token and character bounds of ``[s for scope in scopes for s in scope.sents]``.
 
     Read from the doc's sentence index when the sectionizer left one (else None).
     """
@@ -322,17 +321,15 @@ def _scope_sentences(
     for scope in scopes:
         first, stop = bisect_right(starts, scope.start) - 1, bisect_left(starts, scope.end)
         chosen.extend(range(max(first, 0), max(stop, first + 1)))
-    start_chars, end_chars = index.start_chars, index.end_chars
+    start_chars, end_char = index.start_chars, index.end_char
     token_starts = [starts[i] for i in chosen]
     token_ends = [ends[i] for i in chosen]
-    spans = [Span(doc, s, e) for s, e in zip(token_starts, token_ends, strict=True)]
-    bounds = (
+    return (
         token_starts,
         token_ends,
         [start_chars[i] for i in chosen],
-        [end_chars[i] for i in chosen],
+        [end_char(i) for i in chosen],
     )
-    return spans, bounds
 
 
 def _two_alpha(doc: Doc, start: int, end: int) -> bool:

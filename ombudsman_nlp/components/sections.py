@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 
-from spacy.attrs import IDX, SPACY
+import numpy
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import doc_text, set_sentence_starts
+from ..extensions import SectionRow, doc_text, remember_sections, set_sentence_starts
 from ..labels import SECTIONS_KEY
 from ..patterns import Pattern
 from ..segment import BLANKS, MARKER_START, content_offset, sentence_ends, split_sentences
@@ -234,10 +235,12 @@ class Sectionizer(PatternComponent):
         for start, end, _, _ in bounds:
             sentence_chars.append(start + 1)
             sentence_chars.append(end)
-        idx, spaces = doc.to_array([IDX, SPACY]).T.tolist()
-        tokens = [bisect_left(idx, char) for char in sentence_chars]
-        set_sentence_starts(doc, tokens[:count], idx, spaces)
-        doc.spans[SECTIONS_KEY] = self._section_spans(doc, bounds, tokens[count:])
+        idx = doc.to_array(IDX)
+        tokens = numpy.searchsorted(idx, sentence_chars)  # ``bisect_left`` of each
+        set_sentence_starts(doc, tokens[:count], idx)
+        spans, rows = self._section_spans(doc, bounds, tokens[count:].tolist())
+        doc.spans[SECTIONS_KEY] = spans
+        remember_sections(doc, rows)
         return doc
 
     @staticmethod
@@ -282,18 +285,25 @@ class Sectionizer(PatternComponent):
         return frozenset(numbers)
 
     def _section_spans(
-        self, doc: Doc, bounds: list[tuple[int, int, str, str]], tokens: list[int]
-    ) -> list[Span]:
+        self,
+        doc: Doc,
+        bounds: list[tuple[int, int, str, str]],
+        tokens: list[int],
+    ) -> tuple[list[Span], list[SectionRow]]:
+        """The section spans, and their rows."""
         spans: list[Span] = []
+        rows: list[SectionRow] = []
         previous_end = 0
         for number, (_, _, label, pattern_id) in enumerate(bounds):
             first = tokens[2 * number] - 1
             last = tokens[2 * number + 1]
             if last <= first or (spans and first < previous_end):
                 continue
-            spans.append(Span(doc, first, last, label=label, span_id=pattern_id))
+            span = Span(doc, first, last, label=label, span_id=pattern_id)
+            spans.append(span)
+            rows.append(SectionRow(label, first, last, span.start_char, span.end_char))
             previous_end = last
-        return spans
+        return spans, rows
 
 
 def _section_bounds(
