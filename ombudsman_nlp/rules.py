@@ -312,6 +312,18 @@ def _runs(doc: Doc, sentences: Sequence[Span] | None) -> list[Doc | Span]:
     return [Span(doc, start, end) for start, end in zip(*bounds, strict=True)]
 
 
+def token_count(nlp: Language, text: str) -> int:
+    """``len(nlp.make_doc(text))``, without building a doc for plain words.
+
+    A chunk of ASCII letters is one token unless it is a tokenizer special case.
+    """
+    chunks = text.split(" ")
+    special_cases = nlp.tokenizer.rules or {}
+    if all(c.isascii() and c.isalpha() and c not in special_cases for c in chunks):
+        return len(chunks)
+    return len(nlp.make_doc(text))
+
+
 class _LowerKeys:
     """The ``LOWER`` values a ``PhraseMatcher`` pattern is made of, without building docs.
 

@@ -11,8 +11,8 @@ from spacy.tokens import Span
 
 from ombudsman_nlp import rules
 from ombudsman_nlp.extensions import sentences as sentence_index
-from ombudsman_nlp.patterns import Pattern
-from ombudsman_nlp.rules import Hit, RuleMatcher
+from ombudsman_nlp.patterns import Pattern, bundled
+from ombudsman_nlp.rules import Hit, RuleMatcher, token_count
 
 STEMS = ("000_5a2b375e91cba30c", "003_10efd45c4424b1c0")
 
@@ -107,3 +107,15 @@ def test_matcher_keeps_no_doc_alive(nlp):
     del doc
     gc.collect()
     assert ref() is None
+
+
+def test_token_count_agrees_with_the_tokenizer_on_every_bundled_phrase(nlp):
+    phrases = [
+        variant
+        for name in ("findings", "actions", "heads", "remedies", "sections")
+        for pattern in bundled(f"{name}.jsonl")
+        if pattern.is_phrase
+        for variant in (pattern.pattern, pattern.pattern.lower(), pattern.pattern.upper())
+    ]
+    phrases += ["cannot", "don't", "Mr X's", "a  b", "e.g. this", "£500 each", "gonna go"]
+    assert [token_count(nlp, p) for p in phrases] == [len(nlp.make_doc(p)) for p in phrases]

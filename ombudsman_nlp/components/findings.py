@@ -44,7 +44,7 @@ from ..labels import (
     SECTIONS_KEY,
 )
 from ..patterns import Pattern
-from ..rules import Hit, RuleMatcher, expand_to_phrases
+from ..rules import Hit, RuleMatcher, expand_to_phrases, token_count
 from .base import PatternComponent
 
 TARGET_LABELS = FINDING_LABELS + INJUSTICE_LABELS
@@ -362,7 +362,7 @@ class FindingsTagger(PatternComponent):
         variants = {
             phrase.replace(_APOSTROPHES[0], a).replace(_APOSTROPHES[1], a) for a in _APOSTROPHES
         }
-        return max(len(self.nlp.make_doc(v)) for v in variants)
+        return max(token_count(self.nlp, v) for v in variants)
 
     def __call__(self, doc: Doc) -> Doc:
         findings: list[Span] = []

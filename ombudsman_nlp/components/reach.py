@@ -12,7 +12,7 @@ from spacy.tokens import Doc, SpanGroup
 from ..extensions import _MARKER_RE, Sentences
 from ..labels import SECTIONS_KEY
 from ..patterns import Pattern
-from ..rules import required_words
+from ..rules import required_words, token_count
 
 SectionTable = tuple[list[int], list[int], list[str]]
 
@@ -32,11 +32,11 @@ def hit_reach(nlp: Language, patterns: Iterable[Pattern]) -> tuple[int, int]:
         if pattern.is_phrase:
             text = str(pattern.pattern)
             variants = {text, text.lower(), *(text.lower().replace(a, b) for a, b in _QUOTES)}
-            phrase = max(phrase, *(len(nlp.make_doc(v)) for v in variants))
+            phrase = max(phrase, *(token_count(nlp, v) for v in variants))
         else:
             phrase = max(phrase, len(pattern.pattern))  # type: ignore[arg-type]
             for words in required_words(pattern.pattern):  # type: ignore[arg-type]
-                anchor = max(anchor, *(len(nlp.make_doc(w)) for w in words))
+                anchor = max(anchor, *(token_count(nlp, w) for w in words))
     return phrase + 1, anchor + 1
 
 
