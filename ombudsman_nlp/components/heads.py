@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -70,6 +71,22 @@ class _Context:
     token_starts: list[int]  # its ``start``
     token_ends: list[int]  # its ``end``
     hits: dict[int, list[Hit]] = field(default_factory=dict)
+    _token_chars: list[int] | None = None
+
+    def token_at(self, char: int) -> int:
+        """The token holding the character ``char`` (not white space): a bisect of offsets."""
+        chars = self._token_chars
+        if chars is None:
+            chars = self._token_chars = self.doc.to_array(IDX).tolist()
+        return bisect_right(chars, char) - 1
+
+    def char_span_tokens(self, start: int, end: int) -> tuple[int, int] | None:
+        """``doc.char_span(start, end, alignment_mode="expand")`` as token bounds."""
+        text = self.text
+        if end <= start or text[start].isspace() or text[end - 1].isspace():
+            span = self.doc.char_span(start, end, alignment_mode="expand")
+            return None if span is None else (span.start, span.end)
+        return self.token_at(start), self.token_at(end - 1) + 1
 
     def sentence_range(self, start: int, end: int) -> range:
         """Indices of the sentences that start within ``[start, end)`` characters."""
@@ -200,7 +217,7 @@ class HeadsTagger(PatternComponent):
         blockers = [h for h in context.hits.get(first[0][0], ()) if h.pattern.label == NOT_HEAD]
         if not blockers:
             return False
-        start = context.doc.char_span(line.content_start, line.end, alignment_mode="expand").start
+        start = context.char_span_tokens(line.content_start, line.end)[0]
         return any(h.start < start + _scope(h) for h in blockers)
 
     def _item_head(self, context: _Context, line: Line) -> Span | None:
@@ -210,7 +227,7 @@ class HeadsTagger(PatternComponent):
         if len(sentences) > _MAX_ITEM_SENTENCES:
             stop = sentences[0][2]
         end = line.content_start + len(strip_item_end(text[line.content_start : stop]))
-        return self._char_span(context.doc, line.content_start, end, "heads.list_item")
+        return self._char_span(context, line.content_start, end, "heads.list_item")
 
     def _lead_sentence(self, context: _Context, line: Line) -> tuple[int, int, int] | None:
         """The last sentence of a lead-in line: (sentence index, start char, end char)."""
@@ -296,12 +313,13 @@ class HeadsTagger(PatternComponent):
         return heads
 
     @staticmethod
-    def _char_span(doc: Doc, start: int, end: int, pattern_id: str) -> Span | None:
+    def _char_span(context: _Context, start: int, end: int, pattern_id: str) -> Span | None:
         if end <= start:
             return None
-        span = doc.char_span(start, end, label=COMPLAINT_HEAD, alignment_mode="expand")
-        if span is None or not len(span):
+        tokens = context.char_span_tokens(start, end)
+        if tokens is None or tokens[1] <= tokens[0]:
             return None
+        span = Span(context.doc, tokens[0], tokens[1], label=COMPLAINT_HEAD)
         span.id_ = pattern_id
         return span
 
