@@ -6,9 +6,9 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc, Span
 
-from .extensions import doc_text
+from .extensions import doc_text, section_rows
 from .extensions import sentences as sentence_index
-from .labels import ACTIONS_KEY, REMEDIES_KEY, SECTIONS_KEY, SPAN_GROUP_KEYS
+from .labels import ACTIONS_KEY, REMEDIES_KEY, SPAN_GROUP_KEYS
 from .schema import Action, Decision, Metadata, Overall, Payment, SpanRecord
 
 
@@ -29,8 +29,7 @@ class SectionIndex:
     """The section label at a character offset of one doc (what ``span._.section`` gives)."""
 
     def __init__(self, doc: Doc) -> None:
-        group = doc.spans.get(SECTIONS_KEY, ())
-        self._sections = [(s.start_char, s.end_char, s.label_) for s in group]
+        self._sections = [(r.start_char, r.end_char, r.label) for r in section_rows(doc)]
         self._starts = [start for start, _, _ in self._sections]
 
     def __call__(self, char: int) -> str | None:
