@@ -189,7 +189,9 @@ def _trim_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _trim_sentence(doc: Doc, index: Sentences, position: int) -> tuple[int, int]:
+def _trim_sentence(
+    doc: Doc, index: Sentences, position: int, text: str | None = None
+) -> tuple[int, int]:
     """:func:`_trim_bounds` of a whole sentence, read from the text when its ends need none.
 
     The sentence's first character starts its first token; the character before the next
@@ -197,7 +199,8 @@ def _trim_sentence(doc: Doc, index: Sentences, position: int) -> tuple[int, int]
     space right after a token to that token).
     """
     start, end = index.starts[position], index.ends[position]
-    text = doc_text(doc)
+    if text is None:
+        text = doc_text(doc)
     chars = index.start_chars
     first = text[chars[position]]
     if not first.isspace() and first not in _LEADING:
@@ -273,7 +276,7 @@ class _SectionRules:
 class _DocState:
     """What the tagging of one doc shares: the doc, its string ids, heads and purposes."""
 
-    __slots__ = ("doc", "keys", "heads", "purposes", "index")
+    __slots__ = ("doc", "keys", "heads", "purposes", "index", "text")
 
     def __init__(self, doc: Doc, keys: dict[str, int], purposes: list[Span]) -> None:
         self.doc = doc
@@ -281,6 +284,7 @@ class _DocState:
         self.heads = _Heads(doc)
         self.purposes = purposes
         self.index = sentence_index(doc)  # kept per doc by whoever set the sentences
+        self.text = doc_text(doc)
 
 
 class FindingsTagger(PatternComponent):
@@ -628,7 +632,7 @@ class FindingsTagger(PatternComponent):
                 last = max(first, last)
             if first == start and last == end:
                 if whole is None:
-                    whole = _trim_sentence(doc, state.index, position)
+                    whole = _trim_sentence(doc, state.index, position, state.text)
                 first, last = whole
             else:
                 first, last = _trim_bounds(doc, first, last)
