@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from typing import NamedTuple
 
 import numpy
 from spacy.attrs import SENT_START
@@ -28,7 +27,7 @@ from ..context import (
     Modified,
     apply_context,
 )
-from ..extensions import Sentences, doc_text
+from ..extensions import Sentences, doc_text, section_rows
 from ..extensions import sentences as sentence_index
 from ..labels import (
     CLAIMED_INJUSTICE,
@@ -41,7 +40,6 @@ from ..labels import (
     INJUSTICE_LABELS,
     NO_FAULT,
     NO_INJUSTICE,
-    SECTIONS_KEY,
 )
 from ..patterns import Pattern
 from ..rules import Hit, RuleMatcher, expand_to_phrases, token_count
@@ -93,14 +91,6 @@ _TRAILING = frozenset({",", ";", ":"})  # punctuation trimmed off a span's end
 _IDLE, _USEFUL, _CUE = 0, 1, 2  # what a target rule can yield in a section
 _APOSTROPHES = ("'", "\u2019")
 _JOIN_GAP = 8  # stretches fewer tokens apart are matched as one (a call costs a few tokens)
-
-
-class _Stretch(NamedTuple):
-    """Token bounds of a stretch to match phrases in: all a phrase-only ``RuleMatcher`` reads of
-    the spans it is given."""
-
-    start: int
-    end: int
 
 
 def resolve_label(label: str, categories: frozenset[str], reported: bool = False) -> str | None:
@@ -199,7 +189,9 @@ def _trim_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _trim_sentence(doc: Doc, index: Sentences, position: int) -> tuple[int, int]:
+def _trim_sentence(
+    doc: Doc, index: Sentences, position: int, text: str | None = None
+) -> tuple[int, int]:
     """:func:`_trim_bounds` of a whole sentence, read from the text when its ends need none.
 
     The sentence's first character starts its first token; the character before the next
@@ -207,7 +199,8 @@ def _trim_sentence(doc: Doc, index: Sentences, position: int) -> tuple[int, int]
     space right after a token to that token).
     """
     start, end = index.starts[position], index.ends[position]
-    text = doc_text(doc)
+    if text is None:
+        text = doc_text(doc)
     chars = index.start_chars
     first = text[chars[position]]
     if not first.isspace() and first not in _LEADING:
@@ -283,7 +276,7 @@ class _SectionRules:
 class _DocState:
     """What the tagging of one doc shares: the doc, its string ids, heads and purposes."""
 
-    __slots__ = ("doc", "keys", "heads", "purposes", "index")
+    __slots__ = ("doc", "keys", "heads", "purposes", "index", "text")
 
     def __init__(self, doc: Doc, keys: dict[str, int], purposes: list[Span]) -> None:
         self.doc = doc
@@ -291,6 +284,7 @@ class _DocState:
         self.heads = _Heads(doc)
         self.purposes = purposes
         self.index = sentence_index(doc)  # kept per doc by whoever set the sentences
+        self.text = doc_text(doc)
 
 
 class FindingsTagger(PatternComponent):
@@ -351,7 +345,6 @@ class FindingsTagger(PatternComponent):
         strings = self.nlp.vocab.strings
         names = [*TARGET_LABELS, *CUE_LABELS, *(p.id for p in self._targets.patterns)]
         self._keys: dict[str, int] = {name: strings.add(name) for name in names}
-        self._label_names: dict[int, str] = {}  # section label hash -> label
 
     def _length(self, pattern: Pattern) -> int:
         """The most tokens a phrase (or phrase-like) modifier rule matches."""
@@ -370,28 +363,18 @@ class FindingsTagger(PatternComponent):
         purposes: list[Span] = []
         cues: list[Span] = []
         groups = doc.spans
-        section_starts: list[int] = []
-        section_ends: list[int] = []
-        labels: list[str] = []
-        scope = None
-        if SECTIONS_KEY in groups:
-            names = self._label_names
-            strings = doc.vocab.strings
-            skipped = self._skipped_sections
-            sections = groups[SECTIONS_KEY]
-            if skipped and len(sections):
-                scope = []
-            for span in sections:
-                key = span.label
-                label = names.get(key)
-                if label is None:
-                    label = names[key] = strings[key]
-                section_starts.append(span.start)
-                section_ends.append(span.end)
-                labels.append(label)
-                if scope is not None and label not in skipped:
-                    scope.append(span)
-        targets = self._targets(doc, scope)
+        rows = section_rows(doc)
+        section_starts = [row.start for row in rows]
+        section_ends = [row.end for row in rows]
+        labels = [row.label for row in rows]
+        skipped = self._skipped_sections
+        if skipped and rows:
+            kept = [row for row in rows if row.label not in skipped]
+            targets = self._targets.in_bounds(
+                doc, [row.start for row in kept], [row.end for row in kept]
+            )
+        else:
+            targets = self._targets(doc)
         if targets:
             state = _DocState(doc, self._keys if doc.vocab is self.nlp.vocab else {}, purposes)
             self._tag(
@@ -476,7 +459,7 @@ class FindingsTagger(PatternComponent):
         if not todo:
             return
         # Modifiers matter only in the sentences that hold a target.
-        mods = self._modifiers(doc, self._modifier_scope(doc, starts, ends, held, todo))
+        mods = self._modifiers.in_bounds(doc, *self._modifier_scope(starts, ends, held, todo))
         mod_starts = [m.start for m in mods]
         for position, rules, hits in todo:
             start, end = starts[position], ends[position]
@@ -499,13 +482,13 @@ class FindingsTagger(PatternComponent):
 
     def _modifier_scope(
         self,
-        doc: Doc,
         starts: list[int],
         ends: list[int],
         held: list[int],
         todo: list[tuple[int, _SectionRules, list[Hit]]],
-    ) -> list[Span] | list[_Stretch]:
-        """The stretches to match modifiers in: those of the sentences in ``todo``.
+    ) -> tuple[list[int], list[int]]:
+        """The token bounds of the stretches to match modifiers in: those of the sentences in
+        ``todo``.
 
         A modifier may run on from its sentence into the next one that holds a target, so a
         stretch reaches as far into the run of adjacent target sentences as a modifier can
@@ -513,7 +496,7 @@ class FindingsTagger(PatternComponent):
         phrase rules, which match the same in any stretch holding them.
         """
         if not self._phrase_modifiers:
-            return [Span(doc, starts[i], ends[i]) for i in held]
+            return [starts[i] for i in held], [ends[i] for i in held]
         reach = self._modifier_reach - 1
         # Where the run of adjacent held sentences of each held sentence ends.
         run_ends = [0] * len(held)
@@ -522,7 +505,8 @@ class FindingsTagger(PatternComponent):
             sentence = held[i]
             run_ends[i] = run_ends[i + 1] if following == sentence + 1 else ends[sentence]
             following = sentence
-        stretches: list[_Stretch] = []
+        firsts: list[int] = []
+        lasts: list[int] = []
         last_run = -1
         wanted = iter(todo)
         position = next(wanted)[0]
@@ -532,12 +516,13 @@ class FindingsTagger(PatternComponent):
             position = next(wanted, (-1,))[0]
             start, run_end = starts[sentence], run_ends[i]
             stop = min(ends[sentence] + reach, run_end)
-            if run_end == last_run and start - stretches[-1].end < _JOIN_GAP:
-                stretches[-1] = _Stretch(stretches[-1].start, stop)
+            if run_end == last_run and start - lasts[-1] < _JOIN_GAP:
+                lasts[-1] = stop
             else:
-                stretches.append(_Stretch(start, stop))
+                firsts.append(start)
+                lasts.append(stop)
             last_run = run_end
-        return stretches
+        return firsts, lasts
 
     def _allowed(self, hit: Hit, label: str, section: str | None) -> bool:
         pattern = hit.pattern
@@ -647,7 +632,7 @@ class FindingsTagger(PatternComponent):
                 last = max(first, last)
             if first == start and last == end:
                 if whole is None:
-                    whole = _trim_sentence(doc, state.index, position)
+                    whole = _trim_sentence(doc, state.index, position, state.text)
                 first, last = whole
             else:
                 first, last = _trim_bounds(doc, first, last)
