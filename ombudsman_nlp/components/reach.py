@@ -9,7 +9,7 @@ from weakref import WeakKeyDictionary
 from spacy.language import Language
 from spacy.tokens import Doc, SpanGroup
 
-from ..extensions import _MARKER_RE, Sentences
+from ..extensions import _MARKER_RE, Sentences, section_rows
 from ..labels import SECTIONS_KEY
 from ..patterns import Pattern
 from ..rules import required_words, token_count
@@ -56,8 +56,8 @@ def sections_of(doc: Doc) -> SectionTable:
     cached = _SECTIONS.get(doc)
     if cached is not None and cached[0] is group and cached[1] == len(group):
         return cached[2]
-    spans = list(group)
-    value = [s.start for s in spans], [s.start_char for s in spans], [s.label_ for s in spans]
+    rows = section_rows(doc)  # plain rows, recorded by the sectionizer
+    value = [r.start for r in rows], [r.start_char for r in rows], [r.label for r in rows]
     _SECTIONS[doc] = (group, len(group), value)
     return value
 
