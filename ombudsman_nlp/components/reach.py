@@ -4,6 +4,7 @@ and the doc's sections and sentence ends, read only where a component needs them
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import sub
 from weakref import WeakKeyDictionary
 
 from spacy.language import Language
@@ -87,11 +88,8 @@ def marker_sentences(sents: Sentences, text: str, longest: int) -> list[int]:
     match = _MARKER_RE.match
     start_chars = sents.start_chars
     last = len(start_chars) - 1
-    short = [
-        i
-        for i, (start, end) in enumerate(zip(sents.starts, sents.ends, strict=True))
-        if end - start <= longest
-    ]
+    lengths = map(sub, sents.ends, sents.starts)  # no tuple per sentence
+    short = [i for i, length in enumerate(lengths) if length <= longest]
     return [
         index
         for index in short
