@@ -294,6 +294,8 @@ def _lead_ins(sents: Sentences, lead_words: list[int], colons: list[int]) -> dic
     is a sentence of at most ``_MARKER_TOKENS`` tokens of marker text. Sentences that hang
     from none are left out.
     """
+    if not lead_words and not colons:  # no lead-in: no item hangs from one
+        return {}
     starts, ends = sents.starts, sents.ends
     doc = sents.doc
     text = doc_text(doc)
@@ -308,9 +310,12 @@ def _lead_ins(sents: Sentences, lead_words: list[int], colons: list[int]) -> dic
         if colon == end - 1 or (colon == end - 2 and doc[end - 1].is_space):
             lead_ins.add(index)
     lead_ins.difference_update(markers)
+    if not lead_ins:
+        return {}
     candidates = sorted(lead_ins)
     leads: dict[int, int] = {}
-    for marker in markers:
+    # The markers before the first lead-in have none to hang from.
+    for marker in markers[bisect_left(markers, candidates[0]) :]:
         index = marker + 1
         if index >= len(starts):
             break
