@@ -185,14 +185,16 @@ class RuleMatcher:
     ) -> list[Hit]:
         bounds = None if starts is None else _joined(doc, starts, ends)  # type: ignore[arg-type]
         phrases, anchors = self._matches(doc, bounds)
-        if not self._has_tokens:
-            return _phrase_hits(phrases, self._by_key, self._rank)
         rank = self._rank
-        order = [(s, -e, rank[k]) for k, s, e in phrases]
+        found: list[tuple[int, int, int]] = []  # the token matches as (start, -end, rank)
         if self._has_tokens:
             for offset, end in self._token_scopes(doc, starts, ends, anchors):
                 run = Span(doc, offset, end)
-                order.extend((offset + s, -offset - e, rank[k]) for k, s, e in self._tokens(run))
+                found.extend((offset + s, -offset - e, rank[k]) for k, s, e in self._tokens(run))
+        if not found:
+            return _phrase_hits(phrases, self._by_key, rank)
+        order = [(s, -e, rank[k]) for k, s, e in phrases]
+        order.extend(found)
         order.sort()
         ranked, new = self._ranked, tuple.__new__  # Hit(...) without the NamedTuple wrapper
         return [new(Hit, (ranked[r], s, -e)) for s, e, r in order]
