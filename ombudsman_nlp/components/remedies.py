@@ -320,12 +320,13 @@ def _payment_span(
     span.id_ = m.cue.pattern.id if m.cue is not None else "remedies.context"
     payees = _payees(where, m, sentence, lead, people, recent)
     recent.extend(payees)
-    span._.amount = m.money.amount
-    span._.payees = payees
-    span._.payee = " and ".join(payees) if payees else None
-    span._.purpose = _purpose(m, where, sentence)
-    span._.status = _status(m.hits, span.start) or _status(lead_hits, None)
-    span._.remedy_role = m.role
+    ext = span._  # one accessor for all the values
+    ext.amount = m.money.amount
+    ext.payees = payees
+    ext.payee = " and ".join(payees) if payees else None
+    ext.purpose = _purpose(m, where, sentence)
+    ext.status = _status(m.hits, span.start) or _status(lead_hits, None)
+    ext.remedy_role = m.role
     return span
 
 
