@@ -19,7 +19,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
-from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -126,13 +125,12 @@ class RemediesTagger(PatternComponent):
         sents = sentence_index(doc)
         starts, ends = sents.starts, sents.ends
         _, section_starts, section_labels = sections_of(doc)
-        where = _Where(doc, text, sents)
         mentions: list[_Mention] = []
         for money in amounts:
-            section = bisect_right(section_starts, money.start) - 1
-            if section >= 0 and section_labels[section] in EXCLUDED_SECTIONS:
+            where = bisect_right(section_starts, money.start) - 1
+            if where >= 0 and section_labels[where] in EXCLUDED_SECTIONS:
                 continue
-            span = where.char_span(money.start, money.end, REMEDY_PAYMENT)
+            span = doc.char_span(money.start, money.end, REMEDY_PAYMENT, alignment_mode="expand")
             if span is not None:
                 mentions.append(_Mention(money, span, bisect_right(starts, span.start) - 1))
         if not mentions:
@@ -140,6 +138,7 @@ class RemediesTagger(PatternComponent):
         by_sentence: dict[int, list[_Mention]] = {}
         for m in mentions:
             by_sentence.setdefault(m.sentence, []).append(m)
+        where = _Where(doc, text, sents)
         leads = {index: _lead_in(where, index) for index in by_sentence}
         scope = _scope(sents, by_sentence, leads, *self._reach)
         found = self._matcher(doc) if scope is None else self._matcher.in_bounds(doc, *scope)
@@ -259,37 +258,15 @@ def _scope(
 class _Where:
     """A doc's text and sentences, and its tokens' character offsets."""
 
-    __slots__ = ("doc", "text", "sents", "_markers", "_end_chars", "_token_chars")
+    __slots__ = ("doc", "text", "sents", "_markers")
 
     def __init__(self, doc: Doc, text: str, sents: Sentences) -> None:
         self.doc, self.text, self.sents = doc, text, sents
         self._markers: dict[int, bool] = {}
-        self._end_chars: dict[int, int] = {}
-        self._token_chars: tuple[list[int], list[int]] | None = None
-
-    def char_span(self, start: int, end: int, label: str | int = 0) -> Span | None:
-        """``doc.char_span(start, end, label, alignment_mode="expand")``, from the tokens'
-        character offsets read once: a character belongs to the token whose text or
-        trailing space holds it."""
-        if self._token_chars is None:
-            array = self.doc.to_array([IDX, LENGTH])
-            self._token_chars = array[:, 0].tolist(), (array[:, 0] + array[:, 1]).tolist()
-        starts, text_ends = self._token_chars
-        size = len(self.text)
-        if not 0 <= start < size or not 0 < end <= size:
-            return None
-        first = bisect_right(starts, start) - 1
-        last = bisect_right(starts, end - 1) - 1
-        if start == text_ends[first]:  # in the trailing space: the next token
-            first += 1
-        return Span(self.doc, first, last + 1, label=label)
 
     def end_char(self, sentence: int) -> int:
-        """``sents.end_chars[sentence]``, read once per sentence."""
-        known = self._end_chars.get(sentence)
-        if known is None:
-            known = self._end_chars[sentence] = end_char(self.sents, self.doc, self.text, sentence)
-        return known
+        """``sents.end_chars[sentence]``."""
+        return end_char(self.sents, self.doc, self.text, sentence)
 
     def sentence_text(self, sentence: int) -> str:
         """``sents.text(sentence)``."""
@@ -610,10 +587,11 @@ def _amount_starts(where: _Where, sentence: int) -> list[int]:
 
 
 def _find_amount_starts(where: _Where, sentence: int) -> list[int]:
+    doc = where.doc
     first = where.sents.start_chars[sentence]
     starts = []
     for money in find_money(where.text[first : where.end_char(sentence)]):
-        span = where.char_span(first + money.start, first + money.end)
+        span = doc.char_span(first + money.start, first + money.end, alignment_mode="expand")
         if span is not None:
             starts.append(span.start)
     return starts
