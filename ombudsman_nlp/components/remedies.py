@@ -258,15 +258,19 @@ def _scope(
 class _Where:
     """A doc's text and sentences, and its tokens' character offsets."""
 
-    __slots__ = ("doc", "text", "sents", "_markers")
+    __slots__ = ("doc", "text", "sents", "_markers", "_end_chars")
 
     def __init__(self, doc: Doc, text: str, sents: Sentences) -> None:
         self.doc, self.text, self.sents = doc, text, sents
         self._markers: dict[int, bool] = {}
+        self._end_chars: dict[int, int] = {}
 
     def end_char(self, sentence: int) -> int:
-        """``sents.end_chars[sentence]``."""
-        return end_char(self.sents, self.doc, self.text, sentence)
+        """``sents.end_chars[sentence]``, read once per sentence."""
+        known = self._end_chars.get(sentence)
+        if known is None:
+            known = self._end_chars[sentence] = end_char(self.sents, self.doc, self.text, sentence)
+        return known
 
     def sentence_text(self, sentence: int) -> str:
         """``sents.text(sentence)``."""
