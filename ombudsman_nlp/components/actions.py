@@ -350,7 +350,8 @@ def _around(sents: Sentences, read: set[int], reach: int) -> tuple[list[int], li
 
 def _hit_order(hit: Hit) -> tuple[int, int, str]:
     """The order of the hits: by start, longest first, then by pattern id."""
-    return hit.start, -hit.end, hit.pattern.id
+    pattern, start, end = hit
+    return start, -end, pattern.id
 
 
 @Language.factory(
