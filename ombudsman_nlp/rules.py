@@ -186,11 +186,15 @@ class RuleMatcher:
         bounds = None if starts is None else _joined(doc, starts, ends)  # type: ignore[arg-type]
         phrases, anchors = self._matches(doc, bounds)
         rank = self._rank
-        order = [(s, -e, rank[k]) for k, s, e in phrases]
+        found: list[tuple[int, int, int]] = []  # the token matches as (start, -end, rank)
         if self._has_tokens:
             for offset, end in self._token_scopes(doc, starts, ends, anchors):
                 run = Span(doc, offset, end)
-                order.extend((offset + s, -offset - e, rank[k]) for k, s, e in self._tokens(run))
+                found.extend((offset + s, -offset - e, rank[k]) for k, s, e in self._tokens(run))
+        if not found:
+            return _phrase_hits(phrases, self._by_key, rank)
+        order = [(s, -e, rank[k]) for k, s, e in phrases]
+        order.extend(found)
         order.sort()
         ranked, new = self._ranked, tuple.__new__  # Hit(...) without the NamedTuple wrapper
         return [new(Hit, (ranked[r], s, -e)) for s, e, r in order]
@@ -259,6 +263,33 @@ class RuleMatcher:
             for position in sorted(found)
             if any(needs <= found[position] for needs in self._needs)
         ]
+
+
+def _phrase_hits(phrases: _Matches, by_key: dict[int, Pattern], rank: dict[int, int]) -> list[Hit]:
+    """The hits of phrase matches sorted by (start, -end, pattern id).
+
+    The ``PhraseMatcher`` gives the matches of a stretch by start (and stretches come in
+    order), so only the matches sharing a start need ordering; anything else is sorted whole.
+    """
+    new = tuple.__new__  # Hit(...) without the NamedTuple wrapper
+    starts = [m[1] for m in phrases]
+    if starts != sorted(starts):
+        phrases = sorted(phrases, key=lambda m: (m[1], -m[2], rank[m[0]]))
+        starts = [m[1] for m in phrases]
+    hits = [new(Hit, (by_key[k], s, e)) for k, s, e in phrases]
+    if len(set(starts)) == len(starts):
+        return hits
+    # The runs of matches sharing a start: longest first, then by pattern id.
+    same = [i for i, (a, b) in enumerate(zip(starts[:-1], starts[1:], strict=True), 1) if a == b]
+    first = last = same[0] - 1
+    for i in (*same, -1):
+        if i == last + 1:
+            last = i
+            continue
+        group = sorted(phrases[first : last + 1], key=lambda m: (-m[2], rank[m[0]]))
+        hits[first : last + 1] = [new(Hit, (by_key[k], s, e)) for k, s, e in group]
+        first, last = i - 1, i
+    return hits
 
 
 def _bounds(doc: Doc, sentences: Sequence[Span] | None) -> _Bounds | None:

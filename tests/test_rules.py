@@ -119,3 +119,23 @@ def test_token_count_agrees_with_the_tokenizer_on_every_bundled_phrase(nlp):
     ]
     phrases += ["cannot", "don't", "Mr X's", "a  b", "e.g. this", "£500 each", "gonna go"]
     assert [token_count(nlp, p) for p in phrases] == [len(nlp.make_doc(p)) for p in phrases]
+
+
+def test_phrase_hits_sharing_a_start_come_longest_first_then_by_id(nlp):
+    patterns = [
+        Pattern(id="t.c", label="X", pattern="the council"),
+        Pattern(id="t.b", label="X", pattern="the council agreed"),
+        Pattern(id="t.a", label="X", pattern="the council"),
+        Pattern(id="t.d", label="X", pattern="council"),
+    ]
+    doc = nlp.make_doc("The council agreed. Then the council paid.")
+    hits = [(h.pattern.id, h.start, h.end) for h in RuleMatcher(nlp, patterns)(doc)]
+    assert hits == [
+        ("t.b", 0, 3),
+        ("t.a", 0, 2),
+        ("t.c", 0, 2),
+        ("t.d", 1, 2),
+        ("t.a", 5, 7),
+        ("t.c", 5, 7),
+        ("t.d", 6, 7),
+    ]

@@ -4,12 +4,13 @@ and the doc's sections and sentence ends, read only where a component needs them
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import sub
 from weakref import WeakKeyDictionary
 
 from spacy.language import Language
 from spacy.tokens import Doc, SpanGroup
 
-from ..extensions import _MARKER_RE, Sentences
+from ..extensions import _MARKER_RE, Sentences, section_rows
 from ..labels import SECTIONS_KEY
 from ..patterns import Pattern
 from ..rules import required_words, token_count
@@ -56,8 +57,8 @@ def sections_of(doc: Doc) -> SectionTable:
     cached = _SECTIONS.get(doc)
     if cached is not None and cached[0] is group and cached[1] == len(group):
         return cached[2]
-    spans = list(group)
-    value = [s.start for s in spans], [s.start_char for s in spans], [s.label_ for s in spans]
+    rows = section_rows(doc)  # plain rows, recorded by the sectionizer
+    value = [r.start for r in rows], [r.start_char for r in rows], [r.label for r in rows]
     _SECTIONS[doc] = (group, len(group), value)
     return value
 
@@ -87,11 +88,8 @@ def marker_sentences(sents: Sentences, text: str, longest: int) -> list[int]:
     match = _MARKER_RE.match
     start_chars = sents.start_chars
     last = len(start_chars) - 1
-    short = [
-        i
-        for i, (start, end) in enumerate(zip(sents.starts, sents.ends, strict=True))
-        if end - start <= longest
-    ]
+    lengths = map(sub, sents.ends, sents.starts)  # no tuple per sentence
+    short = [i for i, length in enumerate(lengths) if length <= longest]
     return [
         index
         for index in short

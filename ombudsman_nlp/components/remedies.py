@@ -258,15 +258,19 @@ def _scope(
 class _Where:
     """A doc's text and sentences, and its tokens' character offsets."""
 
-    __slots__ = ("doc", "text", "sents", "_markers")
+    __slots__ = ("doc", "text", "sents", "_markers", "_end_chars")
 
     def __init__(self, doc: Doc, text: str, sents: Sentences) -> None:
         self.doc, self.text, self.sents = doc, text, sents
         self._markers: dict[int, bool] = {}
+        self._end_chars: dict[int, int] = {}
 
     def end_char(self, sentence: int) -> int:
-        """``sents.end_chars[sentence]``."""
-        return end_char(self.sents, self.doc, self.text, sentence)
+        """``sents.end_chars[sentence]``, read once per sentence."""
+        known = self._end_chars.get(sentence)
+        if known is None:
+            known = self._end_chars[sentence] = end_char(self.sents, self.doc, self.text, sentence)
+        return known
 
     def sentence_text(self, sentence: int) -> str:
         """``sents.text(sentence)``."""
@@ -320,12 +324,13 @@ def _payment_span(
     span.id_ = m.cue.pattern.id if m.cue is not None else "remedies.context"
     payees = _payees(where, m, sentence, lead, people, recent)
     recent.extend(payees)
-    span._.amount = m.money.amount
-    span._.payees = payees
-    span._.payee = " and ".join(payees) if payees else None
-    span._.purpose = _purpose(m, where, sentence)
-    span._.status = _status(m.hits, span.start) or _status(lead_hits, None)
-    span._.remedy_role = m.role
+    ext = span._  # one accessor for all the values
+    ext.amount = m.money.amount
+    ext.payees = payees
+    ext.payee = " and ".join(payees) if payees else None
+    ext.purpose = _purpose(m, where, sentence)
+    ext.status = _status(m.hits, span.start) or _status(lead_hits, None)
+    ext.remedy_role = m.role
     return span
 
 
