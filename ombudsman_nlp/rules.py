@@ -292,16 +292,6 @@ def _phrase_hits(phrases: _Matches, by_key: dict[int, Pattern], rank: dict[int, 
     return hits
 
 
-def _bounds(doc: Doc, sentences: Sequence[Span] | None) -> _Bounds | None:
-    """Token bounds of the stretches the sentences cover, adjacent ones joined (None: all).
-
-    The bounds are sorted and disjoint; a whole-doc stretch gives None.
-    """
-    if sentences is None:
-        return None
-    return _joined(doc, [s.start for s in sentences], [s.end for s in sentences])
-
-
 def _joined(doc: Doc, starts: Sequence[int], ends: Sequence[int]) -> _Bounds | None:
     """The stretches ``starts[i]:ends[i]`` sorted, adjacent ones joined (None: the whole doc)."""
     pairs = sorted(zip(starts, ends, strict=True))
@@ -333,14 +323,6 @@ def _inside(matches: _Matches, starts: list[int], ends: list[int]) -> _Matches:
         if match[2] <= ends[position]:
             kept.append(match)
     return kept
-
-
-def _runs(doc: Doc, sentences: Sequence[Span] | None) -> list[Doc | Span]:
-    """The stretches of the doc the sentences cover: adjacent sentences joined into one."""
-    bounds = _bounds(doc, sentences)
-    if bounds is None:
-        return [doc]
-    return [Span(doc, start, end) for start, end in zip(*bounds, strict=True)]
 
 
 def token_count(nlp: Language, text: str) -> int:
