@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import weakref
 from bisect import bisect_right
+from operator import sub
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
@@ -58,7 +59,7 @@ class Sentences:
     not keep their key alive).
     """
 
-    __slots__ = ("_doc", "starts", "ends", "start_chars", "_end_chars", "_markers")
+    __slots__ = ("_doc", "starts", "ends", "start_chars", "_end_chars", "_known_ends", "_markers")
 
     def __init__(self, doc: Doc) -> None:
         self._doc = weakref.ref(doc)
@@ -84,6 +85,7 @@ class Sentences:
             self.start_chars, self._end_chars = [], []
         self.starts: list[int] = starts
         self.ends: list[int] = ends
+        self._known_ends: dict[int, int] = {}  # end_char() of single sentences
         self._markers: list[bool] | None = None
 
     @property
@@ -105,10 +107,14 @@ class Sentences:
         next sentence's start (or the text's end) less its last token's trailing space."""
         if self._end_chars is not None:
             return self._end_chars[index]
-        doc = self.doc
-        starts = self.start_chars
-        following = starts[index + 1] if index + 1 < len(starts) else len(doc_text(doc))
-        return following - len(doc[self.ends[index] - 1].whitespace_)
+        known = self._known_ends.get(index)
+        if known is None:
+            doc = self.doc
+            starts = self.start_chars
+            following = starts[index + 1] if index + 1 < len(starts) else len(doc_text(doc))
+            known = following - len(doc[self.ends[index] - 1].whitespace_)
+            self._known_ends[index] = known
+        return known
 
     @property
     def doc(self) -> Doc:
@@ -146,6 +152,26 @@ class Sentences:
             ]
         return self._markers
 
+    def is_marker(self, index: int) -> bool:
+        """``markers()[index]`` for one sentence. The marker expression ends in white space to
+        the end, so it is matched up to the next sentence's start and no token is read."""
+        text, start_chars = doc_text(self.doc), self.start_chars
+        following = start_chars[index + 1] if index + 1 < len(start_chars) else len(text)
+        return _MARKER_RE.match(text, start_chars[index], following) is not None
+
+    def marker_sentences(self, longest: int) -> list[int]:
+        """The indices of the sentences of at most ``longest`` tokens that are only a list
+        marker, in order."""
+        text = doc_text(self.doc)
+        match, starts = _MARKER_RE.match, self.start_chars
+        follows = [*starts[1:], len(text)]
+        lengths = map(sub, self.ends, self.starts)  # no tuple per sentence
+        return [
+            index
+            for index, length in enumerate(lengths)
+            if length <= longest and match(text, starts[index], follows[index]) is not None
+        ]
+
 
 _SENTENCES: WeakKeyDictionary[Doc, tuple[int, Sentences]] = WeakKeyDictionary()
 
@@ -176,13 +202,12 @@ def set_sentence_starts(
     doc: Doc,
     tokens: list[int] | numpy.ndarray,
     idx: list[int] | numpy.ndarray,
-    spaces: list[int] | None = None,
 ) -> None:
     """Start the doc's sentences at the token offsets ``tokens`` (and 0), and no others.
 
-    Offsets past the last token are left out. ``idx`` is the doc's ``IDX`` values (and
-    ``spaces``, if given, its ``SPACY`` values): the doc's :class:`Sentences` are built
-    from them at once. ``tokens`` and ``idx`` may be numpy arrays.
+    Offsets past the last token are left out. ``idx`` is the doc's ``IDX`` values: the
+    doc's :class:`Sentences` are built from them at once (their ends on first use).
+    ``tokens`` and ``idx`` may be numpy arrays.
     """
     n = len(doc)
     chosen = numpy.unique(numpy.asarray(tokens, dtype="int64"))
@@ -202,12 +227,8 @@ def set_sentence_starts(
         sentences.start_chars = idx[chosen].tolist()
     else:
         sentences.start_chars = [idx[t] for t in starts]
-    if spaces is None:
-        sentences._end_chars = None
-    else:  # as :attr:`Sentences.end_chars` has them
-        ends = [idx[t] - spaces[t - 1] for t in starts[1:]]
-        ends.append(len(doc_text(doc)) - spaces[-1])
-        sentences._end_chars = [int(e) for e in ends]
+    sentences._end_chars = None
+    sentences._known_ends = {}
     sentences._markers = None
     _SENTENCES[doc] = (n, sentences)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from ombudsman_nlp.components.reach import end_char, is_marker, marker_sentences, sections_of
-from ombudsman_nlp.extensions import Sentences, doc_text
+from spacy.attrs import IDX
+
+from ombudsman_nlp.components.reach import sections_of
+from ombudsman_nlp.extensions import Sentences, sentences, set_sentence_starts
 
 STEMS = ("000_5a2b375e91cba30c", "003_10efd45c4424b1c0")
 
@@ -11,17 +13,19 @@ STEMS = ("000_5a2b375e91cba30c", "003_10efd45c4424b1c0")
 def test_one_sentence_end_and_marker_equal_the_doc_lists(nlp, seed_text):
     for stem in STEMS:
         doc = nlp(seed_text(stem))
-        sents, text = Sentences(doc), doc_text(doc)
+        sents = Sentences(doc)  # every end and marker read at once
+        set_sentence_starts(doc, sents.starts, doc.to_array(IDX))
+        one_by_one = sentences(doc)  # ends and markers read when asked for
         assert len(sents) > 20
         markers = sents.markers()
         assert any(markers) and not all(markers)
         for index in range(len(sents)):
-            assert end_char(sents, doc, text, index) == sents.end_chars[index]
-            assert is_marker(sents, doc, text, index) == markers[index]
+            assert one_by_one.end_char(index) == sents.end_chars[index]
+            assert one_by_one.is_marker(index) == markers[index]
         short = [
             i for i in range(len(sents)) if markers[i] and sents.ends[i] - sents.starts[i] <= 4
         ]
-        assert short and marker_sentences(sents, text, 4) == short
+        assert short and one_by_one.marker_sentences(4) == short
 
 
 def test_sections_of_reads_the_section_group(nlp, seed_text):

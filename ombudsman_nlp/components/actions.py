@@ -23,7 +23,7 @@ from ..extensions import sentences as sentence_index
 from ..labels import ACTION_KINDS, ACTIONS_KEY
 from ..rules import Hit, RuleMatcher
 from .base import PatternComponent
-from .reach import end_char, hit_reach, marker_sentences, sections_of
+from .reach import hit_reach, sections_of
 from .wordsets import WordSetMatcher, compilable
 
 CONTEXT = "CONTEXT"  # "agreed", "should", "recommend", "to remedy"
@@ -178,13 +178,9 @@ class ActionsTagger(PatternComponent):
             seen.add(key)
             span = Span(doc, starts[index], ends[index], trigger.pattern.label)
             span.id_ = trigger.pattern.id
-            deadline = _DEADLINE.search(
-                text[start_chars[index] : end_char(sents, doc, text, index)]
-            )
+            deadline = _DEADLINE.search(text[start_chars[index] : sents.end_char(index)])
             if deadline is None and lead is not None:
-                deadline = _DEADLINE.search(
-                    text[start_chars[lead] : end_char(sents, doc, text, lead)]
-                )
+                deadline = _DEADLINE.search(text[start_chars[lead] : sents.end_char(lead)])
             span._.deadline = deadline.group() if deadline else None
             spans.append(span)
         return spans
@@ -299,8 +295,7 @@ def _lead_ins(sents: Sentences, lead_words: list[int], colons: list[int]) -> dic
         return {}
     starts, ends = sents.starts, sents.ends
     doc = sents.doc
-    text = doc_text(doc)
-    markers = marker_sentences(sents, text, _MARKER_TOKENS)
+    markers = sents.marker_sentences(_MARKER_TOKENS)
     if not markers:
         return {}
     lead_ins = {bisect_right(starts, start) - 1 for start in lead_words}

@@ -28,7 +28,7 @@ from ..labels import REMEDIES_KEY, REMEDY_PAYMENT
 from ..money import Money, find_money
 from ..rules import Hit, RuleMatcher
 from .base import PatternComponent
-from .reach import end_char, hit_reach, is_marker, sections_of
+from .reach import hit_reach, sections_of
 
 PAYMENT_CUE = "PAYMENT_CUE"  # "pay", "a payment of", "offered": governs the amount after it
 WAIVER_CUE = "WAIVER_CUE"  # "refund", "waive", "reduce the balance": a charge after it is paid
@@ -258,30 +258,14 @@ def _scope(
 class _Where:
     """A doc's text and sentences, and its tokens' character offsets."""
 
-    __slots__ = ("doc", "text", "sents", "_markers", "_end_chars")
+    __slots__ = ("doc", "text", "sents")
 
     def __init__(self, doc: Doc, text: str, sents: Sentences) -> None:
         self.doc, self.text, self.sents = doc, text, sents
-        self._markers: dict[int, bool] = {}
-        self._end_chars: dict[int, int] = {}
-
-    def end_char(self, sentence: int) -> int:
-        """``sents.end_chars[sentence]``, read once per sentence."""
-        known = self._end_chars.get(sentence)
-        if known is None:
-            known = self._end_chars[sentence] = end_char(self.sents, self.doc, self.text, sentence)
-        return known
 
     def sentence_text(self, sentence: int) -> str:
         """``sents.text(sentence)``."""
-        return self.text[self.sents.start_chars[sentence] : self.end_char(sentence)]
-
-    def is_marker(self, sentence: int) -> bool:
-        """``sents.markers()[sentence]``, read once per sentence."""
-        known = self._markers.get(sentence)
-        if known is None:
-            known = self._markers[sentence] = is_marker(self.sents, self.doc, self.text, sentence)
-        return known
+        return self.text[self.sents.start_chars[sentence] : self.sents.end_char(sentence)]
 
     def start_char(self, token: int) -> int:
         """``doc[token].idx``."""
@@ -401,11 +385,11 @@ def _after_cue(hits: list[Hit], end: int) -> bool:
 
 def _lead_in(where: _Where, index: int, reach: int = 8) -> int | None:
     """The sentence a list item hangs from ("the Council has agreed to:"), or None."""
-    if index <= 0 or not where.is_marker(index - 1):
+    if index <= 0 or not where.sents.is_marker(index - 1):
         return None
     i, seen = index - 1, 0
     while i >= 0 and seen < reach:
-        if not where.is_marker(i):
+        if not where.sents.is_marker(i):
             text = where.sentence_text(i).rstrip()
             if text.endswith(":") or "the following" in text.lower():
                 return i
@@ -503,7 +487,7 @@ def _payees(
 ) -> list[str]:
     """The payees as written, pronouns resolved; several when the amount is "each"."""
     text, sents = where.text, where.sents
-    sentence_start, sentence_end = sents.start_chars[sentence], where.end_char(sentence)
+    sentence_start, sentence_end = sents.start_chars[sentence], where.sents.end_char(sentence)
     span = m.span
     cue_end = m.cue.end if m.cue is not None and m.cue.end <= span.start else span.start
     gap_start = where.start_char(max(cue_end, m.floor)) if span.start > 0 else span.start_char
@@ -594,7 +578,7 @@ def _find_amount_starts(where: _Where, sentence: int) -> list[int]:
     doc = where.doc
     first = where.sents.start_chars[sentence]
     starts = []
-    for money in find_money(where.text[first : where.end_char(sentence)]):
+    for money in find_money(where.text[first : where.sents.end_char(sentence)]):
         span = doc.char_span(first + money.start, first + money.end, alignment_mode="expand")
         if span is not None:
             starts.append(span.start)
