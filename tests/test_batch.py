@@ -14,8 +14,14 @@ import pytest
 from spacy.language import Language
 
 import ombudsman_nlp
-from ombudsman_nlp import cli
-from ombudsman_nlp.batch import process_input, process_inputs, process_text, split_text
+from ombudsman_nlp import batch, cli, pipeline
+from ombudsman_nlp.batch import (
+    process_input,
+    process_inputs,
+    process_lines,
+    process_text,
+    split_text,
+)
 from ombudsman_nlp.textio import InputDoc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,6 +127,25 @@ def test_one_failing_document_does_not_fail_its_batch(seed_text):
     assert first["id"] == "a" and "error" not in first
     assert last["id"] == "b" and last["text"] == seed_text[:3000]
     assert first == process_input(nlp, items[0])
+
+
+def test_a_renewed_pipeline_gives_the_same_records(monkeypatch):
+    texts = [seed.read_text(encoding="utf-8") for seed in SEEDS * 2]
+    items = [InputDoc(f"s{i}", text, f"s{i}") for i, text in enumerate(texts)]
+    monkeypatch.setattr(batch, "WARM_UP_DOCS", 2)  # memory zones from the third document on
+    loaded = []
+    real_load = pipeline.load
+
+    def counting_load(*args):
+        loaded.append(real_load(*args))
+        return loaded[-1]
+
+    monkeypatch.setattr(pipeline, "load", counting_load)
+    renewed = list(process_lines(items, chunksize=2, renew_every=3))
+    assert len(loaded) == 1 + (len(items) - 1) // 4  # after every second batch of two
+    assert len({id(nlp) for nlp in loaded}) == len(loaded)
+    assert renewed == list(process_lines(items, chunksize=2))
+    assert [json.loads(line)["id"] for line in renewed] == [item.id for item in items]
 
 
 # -- long texts ---------------------------------------------------------------------------
