@@ -20,6 +20,7 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from .extensions import sentences as sentence_index
 from .patterns import Pattern
@@ -137,7 +138,7 @@ class RuleMatcher:
         lower_keys = _LowerKeys(nlp)
         for number, pattern in enumerate(self.patterns):
             # Match keys by position: every key gets a lexeme, so matchers share the same few.
-            name = f"RULE{number}"
+            name = _key_name(vocab, f"RULE {number}")
             self._by_key[vocab.strings.add(name)] = pattern
             sequences = None if pattern.is_phrase else expand_to_phrases(pattern.pattern)
             if pattern.is_phrase:
@@ -153,7 +154,10 @@ class RuleMatcher:
                     continue
                 needs = []
                 for words in groups:
-                    group = anchor_keys.setdefault(tuple(words), f"ANCHOR{len(anchor_keys)}")
+                    group = anchor_keys.get(tuple(words))
+                    if group is None:
+                        group = _key_name(vocab, f"ANCHOR {len(anchor_keys)}")
+                        anchor_keys[tuple(words)] = group
                     if group not in self._anchors:
                         self._anchors.add(group, [lower_keys.of_phrase(w) for w in words])
                     needs.append(vocab.strings.add(group))
@@ -263,6 +267,22 @@ class RuleMatcher:
             for position in sorted(found)
             if any(needs <= found[position] for needs in self._needs)
         ]
+
+
+def _key_name(vocab: Vocab, name: str) -> str:
+    """``name``, ready to be a ``PhraseMatcher`` key.
+
+    ``PhraseMatcher.add`` makes a lexeme of its key, computing every lexical attribute, which
+    cost about 20 microseconds a rule when the pipeline loads. A name holding a space is never
+    a token's text, so its lexeme is made here without attributes (once per process).
+    """
+    if name not in vocab:
+        getters, vocab.lex_attr_getters = vocab.lex_attr_getters, None
+        try:
+            _ = vocab[name]
+        finally:
+            vocab.lex_attr_getters = getters
+    return name
 
 
 def _phrase_hits(phrases: _Matches, by_key: dict[int, Pattern], rank: dict[int, int]) -> list[Hit]:

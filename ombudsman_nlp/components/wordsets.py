@@ -171,9 +171,9 @@ class _Codes(dict):
         return value
 
 
-def _code_regex(
+def _code_source(
     steps: list[tuple[frozenset[int] | None, int, int]], codes: dict[int, str], alpha: str
-) -> re.Pattern[str]:
+) -> str:
     """A pattern's steps as a regular expression over token codes (see :class:`_Codes`): it
     backtracks as the regular expression over the words does, one character per token."""
     parts = []
@@ -186,7 +186,7 @@ def _code_regex(
             parts.append(f"{unit}{{{least},}}")
         else:
             parts.append(f"{unit}{{{least},{most}}}")
-    return re.compile("".join(parts))
+    return "".join(parts)
 
 
 class WordSetMatcher:
@@ -232,7 +232,10 @@ class WordSetMatcher:
         self._id_steps: list[list[tuple[frozenset[int] | None, int, int]] | None] = []
         self._first_ids: list[frozenset[int]] = []
         self._codes = _Codes(None, {})
-        self._code_regexes: list[re.Pattern[str] | None] = []
+        # Per pattern the source of its regular expression over codes (None: run over the
+        # words), compiled on first use: loading the pipeline stays quick.
+        self._code_sources: list[str | None] = []
+        self._code_regexes: dict[int, re.Pattern[str]] = {}
         # Per lower-case word id, the word sets holding the word (a bit per set).
         self._word_sets: dict[int, int] = {}
         # By the low bits of a word id, the word sets of the set words with those bits (a bit
@@ -272,10 +275,11 @@ class WordSetMatcher:
             coded = {add(w): chr(_FIRST_CODE + n) for n, w in enumerate(words)}
             alpha = _OTHER_ALPHA + "".join(coded[add(w)] for w in words if _is_alpha_word(w))
             self._codes = _Codes(vocab.strings, coded)
-            self._code_regexes = [
-                None if steps is None else _code_regex(steps, coded, alpha)
+            self._code_sources = [
+                None if steps is None else _code_source(steps, coded, alpha)
                 for steps in self._id_steps
             ]
+            self._code_regexes = {}
             self._first_ids = [
                 frozenset() if first is None else ids[first] for first in self._first_set
             ]
@@ -296,7 +300,8 @@ class WordSetMatcher:
         self._set_words(doc.vocab)
         chosen_by_mask = self._chosen
         strings = doc.vocab.strings
-        first_ids, code_regexes, codes = self._first_ids, self._code_regexes, self._codes
+        first_ids, codes = self._first_ids, self._codes
+        code_sources, code_regexes = self._code_sources, self._code_regexes
         rows = doc.to_array(LOWER)
         # Each sentence's word sets (a bit per set), in numpy: the sets of its tokens' low bits
         # joined by ``bitwise_or``. Words sharing low bits may add sets a sentence lacks: a
@@ -318,8 +323,8 @@ class WordSetMatcher:
             text = code = None
             for number in chosen:
                 pattern = self._compiled[number][0]
-                regex = code_regexes[number]
-                if regex is None:  # the regular expression on the sentence's words
+                source = code_sources[number]
+                if source is None:  # the regular expression on the sentence's words
                     firsts = first_ids[number]
                     at = [i for i, key in enumerate(lowers) if key in firsts] if firsts else None
                     if text is None:
@@ -331,6 +336,9 @@ class WordSetMatcher:
                 # with a required word set starts at one of its words.
                 if code is None:
                     code = "".join([codes[key] for key in lowers])
+                regex = code_regexes.get(number)
+                if regex is None:
+                    regex = code_regexes[number] = re.compile(source)
                 for match in regex.finditer(code):
                     start, end = match.span()
                     if end > start:
