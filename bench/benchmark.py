@@ -389,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=None, help="interleaved timing rounds")
     parser.add_argument("--memory-docs", type=int, default=None, help="decisions in the memory run")
     parser.add_argument(
-        "--batch-copies", type=int, default=3, help="copies of the texts for the n_process run"
+        "--batch-copies", type=int, default=10, help="copies of the texts for the n_process run"
     )
     parser.add_argument("--no-batch", action="store_true", help="skip the n_process comparison")
     parser.add_argument("--no-load", action="store_true", help="skip the load-time measurement")
