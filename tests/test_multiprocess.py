@@ -35,6 +35,12 @@ def test_two_processes_give_byte_identical_lines_in_input_order():
     assert [json.loads(line)["id"] for line in two] == [i.id for i in items()]
 
 
+def test_workers_that_load_a_fresh_pipeline_give_the_same_lines():
+    one = list(process_lines(items(), n_process=1))
+    renewing = list(process_lines(items(), n_process=2, chunksize=2, renew_every=3))
+    assert renewing == one
+
+
 def test_extract_n_process_2_output_file_is_identical(tmp_path):
     inputs = tmp_path / "in"
     inputs.mkdir()

@@ -145,7 +145,7 @@ def _steps(pattern: list[dict[str, Any]]) -> list[_Step] | None:
 _OTHER = "\x01"  # the code of a token that is no pattern word and not alphabetic
 _OTHER_ALPHA = "\x02"  # the code of an alphabetic token that is no pattern word
 _FIRST_CODE = 0xE000  # pattern words are coded from here on (a private-use range)
-_MAX_CODES = 1 << 20  # word ids whose code is remembered before the memo starts afresh
+_MAX_CODES = 1 << 16  # word ids whose code is remembered before the memo starts afresh
 
 
 def _is_alpha_word(word: str) -> bool:
