@@ -190,7 +190,7 @@ def time_load(repeats: int) -> dict:
     The package is timed as ``pip install`` leaves it, with its modules byte-compiled: the
     byte-code goes to a temporary cache (``PYTHONPYCACHEPREFIX``), written by a first,
     untimed run. A source checkout run with ``PYTHONDONTWRITEBYTECODE`` set compiles every
-    module on each start instead, about 0.05 s more.
+    module on each start instead, which is slower.
     """
     inner, wall = [], []
     with tempfile.TemporaryDirectory() as cache:

@@ -274,7 +274,7 @@ def _key_name(vocab: Vocab, name: str) -> str:
 
     ``PhraseMatcher.add`` makes a lexeme of its key, computing every lexical attribute, which
     cost about 20 microseconds a rule when the pipeline loads. A name holding a space is never
-    a token's text, so its lexeme is made here without attributes (once per process).
+    a token's text, so its lexeme is made here without attributes (once per vocabulary).
     """
     if name not in vocab:
         getters, vocab.lex_attr_getters = vocab.lex_attr_getters, None

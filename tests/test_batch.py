@@ -143,7 +143,6 @@ def test_a_renewed_pipeline_gives_the_same_records(monkeypatch):
     monkeypatch.setattr(pipeline, "load", counting_load)
     renewed = list(process_lines(items, chunksize=2, renew_every=3))
     assert len(loaded) == 1 + (len(items) - 1) // 4  # after every second batch of two
-    assert len({id(nlp) for nlp in loaded}) == len(loaded)
     assert renewed == list(process_lines(items, chunksize=2))
     assert [json.loads(line)["id"] for line in renewed] == [item.id for item in items]
 
