@@ -118,6 +118,17 @@ def test_boilerplate_paragraph_produces_nothing(nlp):
     assert tagged(nlp, findings=text) == []
 
 
+def test_definition_of_service_failure_in_the_analysis_is_not_a_finding(nlp):
+    definition = (
+        "Service failure can happen when an organisation fails to provide a service as it "
+        "should."
+    )
+    finding = "There was service failure by the Council."
+    assert tagged(nlp, findings=f"{definition} {finding}") == [
+        ("FAULT", finding, "fault.service_failure")
+    ]
+
+
 def test_remedy_purpose_is_not_an_injustice_span(nlp):
     text = (
         "The Council has agreed to apologise and make a payment for Z’s missed provision to "
