@@ -120,8 +120,7 @@ def test_boilerplate_paragraph_produces_nothing(nlp):
 
 def test_definition_of_service_failure_in_the_analysis_is_not_a_finding(nlp):
     definition = (
-        "Service failure can happen when an organisation fails to provide a service as it "
-        "should."
+        "Service failure can happen when an organisation fails to provide a service as it should."
     )
     finding = "There was service failure by the Council."
     assert tagged(nlp, findings=f"{definition} {finding}") == [
@@ -142,6 +141,11 @@ def test_remedy_purpose_is_not_an_injustice_span(nlp):
 def test_claimed_injustice_in_complaint_section_is_the_sentence(nlp):
     text = "Mr X said this caused him anxiety and distress."
     assert tagged(nlp, complaint=text) == [("CLAIMED_INJUSTICE", text, "injustice.anxiety")]
+
+
+def test_claimed_waste_of_time_in_the_present_tense(nlp):
+    text = "Mrs X considers she wastes valuable time chasing the Council for answers."
+    assert tagged(nlp, complaint=text) == [("CLAIMED_INJUSTICE", text, "claimed.wastes")]
 
 
 def test_claimed_injustice_after_a_complained_of_act_is_the_clause(nlp):
