@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     tune.add_argument("--no-guard", action="store_true", help="no guard files")
     tune.add_argument("--no-add", action="store_true", help="only disable rules")
     tune.add_argument("--no-remove", action="store_true", help="only add rules")
+    tune.add_argument("--no-modifiers", action="store_true", help="propose no scope modifiers")
     tune.set_defaults(handler=commands.tune)
     return parser
 

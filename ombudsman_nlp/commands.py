@@ -179,6 +179,7 @@ def tune(args: argparse.Namespace) -> int:
         settings.labels = tuple(args.labels)
     settings.add = settings.add and not args.no_add
     settings.remove = settings.remove and not args.no_remove
+    settings.modifiers = settings.modifiers and not args.no_modifiers
     guard = [] if args.no_guard else args.guard
     result = tune_files(args.labelled, args.out, args.patterns, guard, settings)
     for issue in result.issues:

@@ -1,4 +1,5 @@
-"""Propose patterns from missed gold spans: n-grams generalised by lemma, shape and names.
+"""Propose patterns from missed gold spans: n-grams generalised by lemma, shape and names;
+and scope modifiers from wrong findings spans (:func:`propose_modifiers`).
 
 Used only at tuning time. Lemmas come from spaCy's English lookup table (spacy-lookups-data);
 a word is generalised into the set of its lemma's inflections (``{"LOWER": {"IN": [...]}}``),
@@ -115,6 +116,7 @@ class Proposal:
     support: int  # missed gold spans it was found in
     background: int = 0  # sentences without a gold span of the label that hold it
     sources: list[str] = field(default_factory=list)  # doc ids of the supporting spans
+    evidence: str = "missed"  # the supporting spans: gold spans "missed", or "wrong" ones put out
 
     @property
     def component(self) -> str:
@@ -355,3 +357,142 @@ def _sentence_counts(
                 for gram in hits:
                     target[label][gram] += 1
     return positive, negative
+
+
+# ------------------------------------------------------------------------ scope modifiers
+
+# The ConText modifier that corrects a wrong findings span, by (put-out label, gold label):
+# a span gold does not have at all is dropped (HYPOTHETICAL), a statement of injustice that is
+# the complainant's claim is reported (REPORTED), a fault or injustice gold finds absent is
+# negated (NEGATED). See :mod:`ombudsman_nlp.context`.
+MODIFIER_FOR: dict[tuple[str, str | None], str] = {
+    **{(label, None): "HYPOTHETICAL" for label, name in COMPONENT_OF.items() if name == FINDINGS},
+    (INJUSTICE_LABEL, CLAIMED_INJUSTICE): "REPORTED",
+    (FAULT, NO_FAULT): "NEGATED",
+    (INJUSTICE_LABEL, NO_INJUSTICE): "NEGATED",
+}
+MAX_MODIFIER_WORDS = 3
+
+
+@dataclass
+class WrongSpan:
+    """A findings span the current rules put out with a label gold does not give it there."""
+
+    doc_id: str
+    label: str  # the label put out
+    gold_label: str | None  # the findings label of the gold span there, if any
+    runs: list[list[Any]]  # the tokens of its sentence outside the target hits, run by run
+
+
+def cue_runs(doc: Doc, start: int, end: int, targets: Any) -> list[list[Any]]:
+    """The tokens of the sentence holding ``doc.text[start:end]`` outside the hits of
+    ``targets`` (a :class:`RuleMatcher`), in runs: where a modifier's cue may stand."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return []
+    sentence = doc[span.start].sent if doc.has_annotation("SENT_START") else doc[:]
+    covered = set()
+    for hit in targets(doc, [sentence]):
+        covered.update(range(hit.start, hit.end))
+    runs: list[list[Any]] = [[]]
+    for token in sentence:
+        if token.i in covered:
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(token)
+    return [run for run in runs if run]
+
+
+def _modifier_usable(words: tuple[str, ...]) -> bool:
+    """A cue worth a modifier: starts and ends with a word. Stop words are allowed ("if",
+    "would have"): whether a cue is too common shows in the spans it would break."""
+    if words[0] == "<NAME>" or words[-1] == "<NAME>":
+        return False
+    real = [w for w in words if w != "<NAME>"]
+    if not (real[0][0].isalnum() and real[-1][0].isalnum()):
+        return False
+    return all(w.isalnum() or w in {"'s", "-"} for w in real)
+
+
+def _modifier_grams(runs: list[list[Any]], max_n: int) -> set[tuple[str, ...]]:
+    grams = set()
+    for run in runs:
+        words = [w for w, _ in _units(run)]
+        for n in range(1, max_n + 1):
+            for i in range(len(words) - n + 1):
+                if _modifier_usable(tuple(words[i : i + n])):
+                    grams.add(tuple(words[i : i + n]))
+    return grams
+
+
+def propose_modifiers(
+    wrong: Iterable[WrongSpan],
+    right: Iterable[tuple[str, list[list[Any]]]],
+    *,
+    min_support: int = 2,
+    min_precision: float = 0.5,
+    max_n: int = MAX_MODIFIER_WORDS,
+    per_label: int = 25,
+    existing: Iterable[Pattern] = (),
+) -> list[Proposal]:
+    """Scope modifiers that would correct the wrong spans, most promising first per kind.
+
+    A cue is an n-gram (up to ``max_n`` words) of the sentences holding wrong spans of one
+    kind (``MODIFIER_FOR``), outside the target hits (a cue is not part of the trigger it
+    modifies). It is kept when it stands in at least ``min_support`` of them and its share of
+    those among them and the sentences of ``right`` spans (correct spans, as ``(label,
+    runs)``) of the same label holding it is at least ``min_precision``: a modifier there would
+    break those. Each kept cue gives a modifier reaching both ways in its sentence; the tuning
+    loop keeps it only if it helps on held-out folds.
+    """
+    support: dict[tuple[str, str], Counter[tuple[str, ...]]] = defaultdict(Counter)
+    sources: dict[tuple[str, str, tuple[str, ...]], list[str]] = defaultdict(list)
+    for item in wrong:
+        modifier = MODIFIER_FOR.get((item.label, item.gold_label))
+        if modifier is None:
+            continue
+        kind = (item.label, modifier)
+        for gram in _modifier_grams(item.runs, max_n):
+            support[kind][gram] += 1
+            sources[(*kind, gram)].append(item.doc_id)
+    wanted = {kind: {g for g, n in c.items() if n >= min_support} for kind, c in support.items()}
+    broken: dict[str, Counter[tuple[str, ...]]] = defaultdict(Counter)
+    labels = {label for label, _ in wanted}
+    for label, runs in right:
+        if label in labels:
+            broken[label].update(_modifier_grams(runs, max_n))
+    taken = {_key(p) for p in existing}
+    proposals: list[Proposal] = []
+    for (label, modifier), grams in sorted(wanted.items()):
+        scored = []
+        for gram in grams:
+            hits, misses = support[(label, modifier)][gram], broken[label][gram]
+            precision = hits / (hits + misses)
+            if precision >= min_precision:
+                scored.append((hits * precision, -len(gram), gram, misses))
+        scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+        for _, _, gram, misses in scored[:per_label]:
+            slug = _SLUG.sub("_", " ".join(w if w != "<NAME>" else "name" for w in gram))
+            pattern = Pattern(
+                id=f"ctx.tuned.{modifier.lower()}.{label.lower()}.{slug.strip('_')}",
+                label=modifier,
+                pattern=token_pattern(gram, generalise=False),
+                direction="both",
+                comment=f"proposed from {support[(label, modifier)][gram]} wrong {label} spans",
+            )
+            if _key(pattern) in taken:
+                continue
+            taken.add(_key(pattern))
+            proposals.append(
+                Proposal(
+                    label=label,
+                    pattern=pattern,
+                    gram=Gram(gram),
+                    support=support[(label, modifier)][gram],
+                    background=misses,
+                    sources=sorted(set(sources[(label, modifier, gram)])),
+                    evidence="wrong",
+                )
+            )
+    return proposals

@@ -3,9 +3,10 @@
 The loop (``tune``):
 
 1. run the pipeline once over the labelled and guard documents and keep the docs;
-2. propose rules from the gold spans the current rules miss (:mod:`ombudsman_nlp.induce`)
-   and propose to disable every rule whose precision on the labelled data is below
-   ``min_precision`` with at least ``min_support`` firings;
+2. propose rules from the gold spans the current rules miss (:mod:`ombudsman_nlp.induce`),
+   scope modifiers from the findings spans they get wrong, and to disable every rule whose
+   precision on the labelled data is below ``min_precision`` with at least ``min_support``
+   firings;
 3. evaluate each proposed change by re-running only its component, only on the docs where its
    pattern matches, and keep a change (greedily, best first) when it raises the F1 of the
    tuned labels on held-out folds (k-fold cross-validation: in each fold the change counts
@@ -32,7 +33,15 @@ from spacy.tokens import Doc
 
 from .components.base import PatternComponent
 from .evaluation import read_gold
-from .induce import COMPONENT_OF, MissedSpan, Proposal, propose
+from .induce import (
+    COMPONENT_OF,
+    MissedSpan,
+    Proposal,
+    WrongSpan,
+    cue_runs,
+    propose,
+    propose_modifiers,
+)
 from .labelled import LoadIssue
 from .labels import FINDINGS_KEY, HEADS_KEY, INJUSTICE_KEY, REMEDIES_KEY, SPAN_LABELS
 from .patterns import PACKAGE_DIR, Pattern, write_patterns
@@ -288,6 +297,7 @@ class TuneSettings:
     labels: tuple[str, ...] | None = None
     remove: bool = True
     add: bool = True
+    modifiers: bool = True  # propose scope modifiers from the wrong findings spans
 
 
 @dataclass
@@ -320,6 +330,7 @@ class TuneResult:
                             "label": c.proposal.label,
                             "support": c.proposal.support,
                             "sources": c.proposal.sources,
+                            "evidence": c.proposal.evidence,
                         }
                         if c.proposal
                         else {}
@@ -381,12 +392,12 @@ class Tuner:
     def proposals(self) -> list[Change]:
         space, s = self.space, self.settings
         changes: list[Change] = []
+        existing = [p for ps in space.patterns.values() for p in ps]
+        ids = {p.id for p in existing}
         if s.add:
             background = [
                 (space.items[i].doc, _gold_by_label(space.items[i].record)) for i in self.labelled
             ]
-            existing = [p for ps in space.patterns.values() for p in ps]
-            ids = {p.id for p in existing}
             for proposal in propose(
                 self.missed(),
                 background,
@@ -400,8 +411,56 @@ class Tuner:
                     continue
                 ids.add(proposal.pattern.id)
                 changes.append(Change("add", proposal.component, proposal.pattern, proposal))
+        if s.modifiers and "findings" in space.components:
+            changes.extend(self.modifier_changes(ids))
         if s.remove:
             changes.extend(self.removals())
+        return changes
+
+    def wrong_and_right(self) -> tuple[list[WrongSpan], list[tuple[str, list[list[Any]]]]]:
+        """The findings spans put out with a label gold does not give them (with the gold
+        findings label there, if any), and the correct ones, each with its cue runs."""
+        space = self.space
+        labels = COMPONENT_LABELS["findings"]
+        targets = space.components["findings"].targets
+        wrong: list[WrongSpan] = []
+        right: list[tuple[str, list[list[Any]]]] = []
+        for i in self.labelled:
+            item = space.items[i]
+            gold = [s for s in item.record.get("spans", []) if s["label"] in labels]
+            pred = [s for s in space.pred["findings"][i] if s["label"] in labels]
+            every_gold = [(g["start"], g["end"], k) for k, g in enumerate(gold)]
+            for label in labels:
+                gs = [(s["start"], s["end"], n) for n, s in enumerate(gold) if s["label"] == label]
+                ps = [(s["start"], s["end"], n) for n, s in enumerate(pred) if s["label"] == label]
+                matched = {p for _, p in match_spans(gs, ps)}
+                for n, (start, end, _) in enumerate(ps):
+                    runs = cue_runs(item.doc, start, end, targets)
+                    if n in matched:
+                        right.append((label, runs))
+                        continue
+                    found = match_spans(every_gold, [(start, end, 0)])
+                    gold_label = gold[found[0][0]]["label"] if found else None
+                    if label in self.labels or gold_label in self.labels:
+                        wrong.append(WrongSpan(item.record["id"], label, gold_label, runs))
+        return wrong, right
+
+    def modifier_changes(self, ids: set[str]) -> list[Change]:
+        """Proposed scope modifiers (see :func:`induce.propose_modifiers`)."""
+        s = self.settings
+        wrong, right = self.wrong_and_right()
+        changes = []
+        for proposal in propose_modifiers(
+            wrong,
+            right,
+            min_support=s.min_support,
+            min_precision=s.min_precision,
+            per_label=s.per_label,
+            existing=self.space.patterns["findings"],
+        ):
+            if proposal.pattern.id not in ids:
+                ids.add(proposal.pattern.id)
+                changes.append(Change("add", "findings", proposal.pattern, proposal))
         return changes
 
     def removals(self) -> list[Change]:
@@ -676,7 +735,8 @@ def format_report(data: dict) -> str:
         lines += ["```json", json.dumps(pattern, ensure_ascii=False), "```", ""]
         if "support" in change:
             lines.append(
-                f"Proposed from {change['support']} missed {change['label']} spans "
+                f"Proposed from {change['support']} {change.get('evidence', 'missed')} "
+                f"{change['label']} spans "
                 f"({', '.join(change['sources'][:8])}{'…' if len(change['sources']) > 8 else ''})."
             )
         if "stats" in change:

@@ -157,6 +157,34 @@ def test_tuned_patterns_load_and_survive_to_disk(experiment, halves, tmp_path: P
     assert added and added & everywhere
 
 
+def test_scope_modifiers_are_proposed_for_wrong_findings(halves, tmp_path: Path) -> None:
+    """Without its NEGATED modifiers, "did not find fault" reads as fault: tuning with scope
+    modifiers only proposes negations from the wrong spans, and the unseen half gains."""
+    tune_half, test_half = halves
+    folder = tmp_path / "no_negations"
+    folder.mkdir()
+    for file in default_patterns_dir().glob("*.jsonl"):
+        (folder / file.name).write_text(file.read_text(encoding="utf-8"), encoding="utf-8")
+    findings = bundled("findings.jsonl")
+    write_patterns(folder / "findings.jsonl", [p for p in findings if p.label != "NEGATED"])
+    settings = TuneSettings(folds=5, add=False, remove=False, modifiers=True)
+    result = tune_records(tune_half, guard=tune_half, patterns=folder, settings=settings)
+    added = [c.pattern for c in result.accepted]
+    assert added and all(c.kind == "add" for c in result.accepted)
+    assert "NEGATED" in {p.label for p in added}
+    assert all(p.direction == "both" and p.id.startswith("ctx.tuned.") for p in added)
+    tuned = tmp_path / "tuned"
+    write_result(result, tuned)
+
+    def micro(patterns: Path) -> float:
+        nlp = ombudsman_nlp.load(patterns=patterns)
+        return evaluate_records(test_half, nlp).scores["spans"]["micro"]["f1"]
+
+    ablated_f1, tuned_f1 = micro(folder), micro(tuned)
+    print(f"\nmicro F1 on the held-out half: ablated {ablated_f1:.3f}, tuned {tuned_f1:.3f}")
+    assert tuned_f1 > ablated_f1
+
+
 def test_imprecise_rule_is_disabled(halves, tmp_path: Path) -> None:
     """A FAULT rule on "the council" fires everywhere and is nearly always wrong: removed."""
     tune_half, _ = halves

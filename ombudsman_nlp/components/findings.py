@@ -346,6 +346,11 @@ class FindingsTagger(PatternComponent):
         names = [*TARGET_LABELS, *CUE_LABELS, *(p.id for p in self._targets.patterns)]
         self._keys: dict[str, int] = {name: strings.add(name) for name in names}
 
+    @property
+    def targets(self) -> RuleMatcher:
+        """The matcher of the target (and cue) patterns, as the patterns stand now."""
+        return self._targets
+
     def _length(self, pattern: Pattern) -> int:
         """The most tokens a phrase (or phrase-like) modifier rule matches."""
         if not pattern.is_phrase:
