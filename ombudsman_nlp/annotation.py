@@ -522,6 +522,9 @@ class AnnotationWidget:
         self.spans_box = w.VBox()
         self.payments_box = w.VBox()
         self.message = w.HTML()
+        self.selector = _selector()
+        if self.selector is not None:
+            self.selector.observe(lambda _: self._take_selection(), names=["start", "end"])
         self.snippet = w.Text(description="snippet", placeholder="paste the selected text")
         self.start = w.IntText(description="start", layout=w.Layout(width="160px"))
         self.end = w.IntText(description="end", layout=w.Layout(width="160px"))
@@ -540,6 +543,7 @@ class AnnotationWidget:
                 self.preview,
                 w.HTML("<b>Spans</b>"),
                 self.spans_box,
+                *self._selection_rows(),
                 w.HBox([self.snippet, self.start, self.end, self.new_label, self.add_button]),
                 w.HTML("<b>Payments</b>"),
                 self.payments_box,
@@ -553,7 +557,20 @@ class AnnotationWidget:
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.box._repr_mimebundle_(**kwargs)
 
+    def _selection_rows(self) -> list[Any]:
+        if self.selector is None:
+            return []
+        hint = "Select text below with the mouse, pick a label and press <i>Add span</i>:"
+        return [self._w.HTML(hint), self.selector]
+
     # -- actions ----------------------------------------------------------------------
+
+    def _take_selection(self) -> None:
+        """The mouse selection becomes the offsets of the next span added."""
+        start, end = self.selector.start, self.selector.end
+        if 0 <= start < end:
+            self.snippet.value = ""
+            self.start.value, self.end.value = start, end
 
     def _guard(self, action: Any) -> None:
         from html import escape
@@ -606,11 +623,16 @@ class AnnotationWidget:
                 f"<b>All done</b>: every item is saved in {escape(str(session.path))}"
             )
             self.preview.value = ""
+            if self.selector is not None:
+                self.selector.text = ""
             self.spans_box.children = ()
             self.payments_box.children = ()
             for button in (self.save_button, self.skip_button, self.add_button):
                 button.disabled = True
             return
+        if self.selector is not None:
+            self.selector.text = item.text
+            self.selector.start = self.selector.end = -1
         done = len(session) - session.remaining
         self.title.value = (
             f"<b>{escape(item.id)}</b> &mdash; {done} of {len(session)} saved, "
@@ -685,6 +707,16 @@ class AnnotationWidget:
             "remedies": [p for p in item.payments if p.get("amount")],
         }
         self.preview.value = render_html(record, nlp=self.session.nlp)
+
+
+def _selector() -> Any:
+    """The mouse-selection widget, or None without anywidget (offsets and snippets remain)."""
+    from .selection import text_selection
+
+    try:
+        return text_selection()
+    except ImportError:
+        return None
 
 
 def annotate(source: Any, path: str | Path, **kwargs: Any) -> AnnotationWidget:

@@ -209,6 +209,24 @@ def test_widget_drives_the_session(nlp, tmp_path):
     assert "application/vnd.jupyter.widget-view+json" in widget._repr_mimebundle_()
 
 
+def test_a_mouse_selection_becomes_the_next_span(nlp, tmp_path):
+    pytest.importorskip("anywidget")
+    widget = AnnotationWidget(session_at(nlp, tmp_path / "m.jsonl", FAULT_LINE))
+    session, selector = widget.session, widget.selector
+    assert selector.text == session.current.text
+    start = session.current.text.index(MISSED)
+    # what the browser sends when the user selects the sentence with the mouse
+    selector.start, selector.end = start, start + len(MISSED)
+    assert (widget.start.value, widget.end.value) == (start, start + len(MISSED))
+    widget.new_label.value = "INJUSTICE"
+    widget.add_button.click()
+    added = [c for c in session.kept() if c.label == "INJUSTICE"]
+    assert [(c.start, c.end, c.text) for c in added] == [(start, start + len(MISSED), MISSED)]
+    assert (selector.start, selector.end) == (-1, -1)  # cleared for the next selection
+    widget.save_button.click()
+    assert selector.text == session.current.text != FAULT_LINE
+
+
 def test_bad_arguments(nlp, tmp_path):
     with pytest.raises(ValueError, match="unit"):
         AnnotationSession(SEED, tmp_path / "x.jsonl", unit="sentence", nlp=nlp)

@@ -93,3 +93,76 @@ def test_every_label_of_the_seed_shows_in_its_colour(tmp_path):
     for label in expected:
         assert set(found["marks"][label]) == {rgb(labels.DISPLACY_COLORS[label])}, label
     assert found["legend"] == {k: rgb(v) for k, v in labels.DISPLACY_COLORS.items()}
+
+
+# Renders the mouse-selection widget's script with a stand-in for the widget model, selects
+# a stretch of its text as a user's mouse would, and writes what the script sent back.
+SELECTION_PAGE = """<!doctype html><html><body><script type="module">
+const text = %s;
+const [from, to] = %s;
+const state = {text, start: -1, end: -1};
+let saved = 0;
+const model = {
+  get: (key) => state[key],
+  set: (key, value) => { state[key] = value; },
+  save_changes: () => { saved += 1; },
+  on: () => {},
+};
+const module = await import("data:text/javascript;base64,%s");
+const el = document.createElement("div");
+document.body.appendChild(el);
+module.default.render({model, el});
+const node = el.querySelector(".ombudsman-selection").firstChild;
+const range = document.createRange();
+range.setStart(node, from);
+range.setEnd(node, to);
+window.getSelection().removeAllRanges();
+window.getSelection().addRange(range);
+node.parentNode.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+const pre = document.createElement("pre");
+pre.id = "probe";
+pre.textContent = JSON.stringify({start: state.start, end: state.end, saved});
+document.body.appendChild(pre);
+</script></body></html>"""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary (run .ci/install-chromium)")
+def test_mouse_selection_gives_python_offsets(tmp_path):
+    import base64
+
+    from ombudsman_nlp.selection import SELECTION_ESM
+
+    text = "Summary 😀 of the case\n\nThe Council did not reply. Mr X was upset."
+    wanted = "Mr X was upset."
+    start = text.index(wanted)
+    # The browser's own offsets count UTF-16 units: the emoji counts two there.
+    utf16 = len(text[:start].encode("utf-16-le")) // 2
+    bounds = [utf16, utf16 + len(wanted)]
+    script = base64.b64encode(SELECTION_ESM.encode("utf-8")).decode("ascii")
+    page = tmp_path / "selection.html"
+    page.write_text(SELECTION_PAGE % (json.dumps(text), json.dumps(bounds), script), "utf-8")
+    result = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    match = re.search(r'<pre id="probe">(.*?)</pre>', result.stdout, re.S)
+    assert match, result.stdout[-2000:]
+    found = json.loads(html.unescape(match.group(1)))
+    assert found == {"start": start, "end": start + len(wanted), "saved": 1}
+    assert text[found["start"] : found["end"]] == wanted
