@@ -42,7 +42,7 @@ PIPE_BATCH = 32  # documents processed together (each component over all of them
 # they grew to; a fresh pipeline (a new vocabulary) gives it back, so memory stays bounded
 # however long the stream. Loading takes well under a second: about 0.5 % of the run.
 RENEW_EVERY = 20_000
-_worker_patterns: str | None = None
+_worker_settings: tuple[str | None, int] = (None, RENEW_EVERY)  # patterns, renew_every
 _warm_up_left = 0
 _renew_left = 0
 # Keys a good record owns; input fields of the same name are not copied into it.
@@ -177,22 +177,22 @@ def _last_break(text: str, low: int, high: int) -> int:
 
 
 def _init_worker(patterns: str | None, renew_every: int = RENEW_EVERY) -> None:
-    global _WORKER_NLP, _worker_patterns, _warm_up_left, _renew_left
+    global _WORKER_NLP, _worker_settings, _warm_up_left, _renew_left
     from .pipeline import load
 
     if _WORKER_NLP is not None:  # free the old pipeline (it holds cycles) before the new loads
         _WORKER_NLP = None
         gc.collect()
     _WORKER_NLP = load(patterns)
-    _worker_patterns = patterns
+    _worker_settings = (patterns, renew_every)
     _warm_up_left = WARM_UP_DOCS
     _renew_left = renew_every
 
 
-def _work_batch(items: list[InputDoc], renew_every: int = RENEW_EVERY) -> list[str]:
+def _work_batch(items: list[InputDoc]) -> list[str]:
     global _warm_up_left, _renew_left
     if _renew_left <= 0:
-        _init_worker(_worker_patterns, renew_every)
+        _init_worker(*_worker_settings)
     _renew_left -= len(items)
     assert _WORKER_NLP is not None
     zone = _warm_up_left <= 0
@@ -230,7 +230,7 @@ def process_lines(
     if n_process <= 1:
         _init_worker(patterns, renew_every)
         for batch in _batches(items, chunksize):
-            yield from _work_batch(batch, renew_every)
+            yield from _work_batch(batch)
         return
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(
@@ -242,7 +242,7 @@ def process_lines(
     pending: deque[Future[list[str]]] = deque()
     try:
         for batch in _batches(items, chunksize):
-            pending.append(pool.submit(_work_batch, batch, renew_every))
+            pending.append(pool.submit(_work_batch, batch))
             if len(pending) >= 4 * n_process:
                 yield from _result(pending.popleft())
         while pending:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -161,14 +161,16 @@ def _usable(words: tuple[str, ...]) -> bool:
     return all(w.isalnum() or w in {"'s", "-"} for w in real)
 
 
-def grams_in(units: list[tuple[str, Any]], max_n: int) -> set[tuple[str, ...]]:
-    """Usable n-grams (1..max_n units) of a unit sequence."""
+def grams_in(
+    units: list[tuple[str, Any]], max_n: int, usable: Callable[[tuple[str, ...]], bool] = _usable
+) -> set[tuple[str, ...]]:
+    """The n-grams (1..max_n units) of a unit sequence that ``usable`` accepts."""
     words = [w for w, _ in units]
     found = set()
     for n in range(1, max_n + 1):
         for i in range(len(words) - n + 1):
             gram = tuple(words[i : i + n])
-            if _usable(gram):
+            if usable(gram):
                 found.add(gram)
     return found
 
@@ -199,8 +201,12 @@ def token_pattern(words: Sequence[str], generalise: bool) -> str | list[dict[str
     return tokens
 
 
+def _slug(words: Sequence[str]) -> str:
+    return _SLUG.sub("_", " ".join(w if w != "<NAME>" else "name" for w in words)).strip("_")
+
+
 def pattern_id(label: str, words: Sequence[str], generalised: bool, sections: Sequence[str]) -> str:
-    slug = _SLUG.sub("_", " ".join(w if w != "<NAME>" else "name" for w in words)).strip("_")
+    slug = _slug(words)
     suffix = ("_gen" if generalised else "") + ("_in_" + "_".join(sections) if sections else "")
     return f"{label.lower()}.tuned.{slug}{suffix}"
 
@@ -416,13 +422,9 @@ def _modifier_usable(words: tuple[str, ...]) -> bool:
 
 
 def _modifier_grams(runs: list[list[Any]], max_n: int) -> set[tuple[str, ...]]:
-    grams = set()
+    grams: set[tuple[str, ...]] = set()
     for run in runs:
-        words = [w for w, _ in _units(run)]
-        for n in range(1, max_n + 1):
-            for i in range(len(words) - n + 1):
-                if _modifier_usable(tuple(words[i : i + n])):
-                    grams.add(tuple(words[i : i + n]))
+        grams |= grams_in(_units(run), max_n, _modifier_usable)
     return grams
 
 
@@ -473,9 +475,8 @@ def propose_modifiers(
                 scored.append((hits * precision, -len(gram), gram, misses))
         scored.sort(key=lambda s: (-s[0], s[1], s[2]))
         for _, _, gram, misses in scored[:per_label]:
-            slug = _SLUG.sub("_", " ".join(w if w != "<NAME>" else "name" for w in gram))
             pattern = Pattern(
-                id=f"ctx.tuned.{modifier.lower()}.{label.lower()}.{slug.strip('_')}",
+                id=f"ctx.tuned.{modifier.lower()}.{label.lower()}.{_slug(gram)}",
                 label=modifier,
                 pattern=token_pattern(gram, generalise=False),
                 direction="both",

@@ -96,6 +96,12 @@ def _overlap(a: _Span, b: _Span) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
+def half_overlap(a: _Span, b: _Span) -> bool:
+    """Whether two spans overlap by at least half of each (the matching rule)."""
+    ov = _overlap(a, b)
+    return ov > 0 and 2 * ov >= a[1] - a[0] and 2 * ov >= b[1] - b[0]
+
+
 def match_spans(gold: list[_Span], pred: list[_Span]) -> list[tuple[int, int]]:
     """One-to-one matching of same-label spans; returns (gold position, pred position) pairs.
 
@@ -107,9 +113,8 @@ def match_spans(gold: list[_Span], pred: list[_Span]) -> list[tuple[int, int]]:
     candidates = []
     for gi, g in enumerate(gold):
         for pi, p in enumerate(pred):
-            ov = _overlap(g, p)
-            if ov > 0 and 2 * ov >= g[1] - g[0] and 2 * ov >= p[1] - p[0]:
-                candidates.append((-ov, g[0], g[1], p[0], p[1], gi, pi))
+            if half_overlap(g, p):
+                candidates.append((-_overlap(g, p), g[0], g[1], p[0], p[1], gi, pi))
     candidates.sort()
     used_gold: set[int] = set()
     used_pred: set[int] = set()

@@ -33,27 +33,16 @@ from .evaluation import read_gold
 from .extensions import section_at
 from .labels import CLAIMED_INJUSTICE, FAULT, INJUSTICE, NO_FAULT, NO_INJUSTICE
 from .pipeline import load
-from .scoring import score
+from .scoring import half_overlap, score
 
 LABELS: tuple[str, ...] = (FAULT, NO_FAULT, INJUSTICE, NO_INJUSTICE, CLAIMED_INJUSTICE)
 THRESHOLDS: tuple[float, ...] = (0.5, 0.7, 0.9)
-
-
-def _holds(sentence: tuple[int, int], span: tuple[int, int]) -> bool:
-    """A span counts for a sentence when they overlap by half of each (the scoring rule)."""
-    overlap = min(sentence[1], span[1]) - max(sentence[0], span[0])
-    return (
-        overlap > 0
-        and 2 * overlap >= sentence[1] - sentence[0]
-        and 2 * overlap >= (span[1] - span[0])
-    )
 
 
 def sentence_docs(records: Iterable[dict], nlp: Language) -> list[Doc]:
     """One doc per sentence of the labelled records (the pipeline's sentences), with
     ``cats``: 1.0 for each findings label of a gold span the sentence holds, else 0.0."""
     out = []
-    records = list(records)
     texts = ((r["text"], r) for r in records)
     for doc, record in nlp.pipe(texts, as_tuples=True):
         gold = [(s["start"], s["end"], s["label"]) for s in record.get("spans", [])]
@@ -63,7 +52,7 @@ def sentence_docs(records: Iterable[dict], nlp: Language) -> list[Doc]:
                 continue
             example = nlp.make_doc(sentence.text)
             example.cats = {
-                label: float(any(lb == label and _holds(bounds, (s, e)) for s, e, lb in gold))
+                label: float(any(lb == label and half_overlap(bounds, (s, e)) for s, e, lb in gold))
                 for label in LABELS
             }
             out.append(example)

@@ -48,6 +48,34 @@ document.body.appendChild(pre);
 </script>"""
 
 
+def probe_page(page: Path, profile: Path, *flags: str) -> dict:
+    """Open ``page`` in headless Chromium and read the JSON its script wrote into
+    ``<pre id="probe">`` (from ``--dump-dom``)."""
+    result = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            *flags,
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    match = re.search(r'<pre id="probe">(.*?)</pre>', result.stdout, re.S)
+    assert match, result.stdout[-2000:]
+    return json.loads(html.unescape(match.group(1)))
+
+
 def rgb(hex_colour: str) -> str:
     value = hex_colour.lstrip("#")
     r, g, b = (int(value[i : i + 2], 16) for i in (0, 2, 4))
@@ -62,29 +90,7 @@ def test_every_label_of_the_seed_shows_in_its_colour(tmp_path):
     probe = tmp_path / "probe.html"
     markup = page.read_text(encoding="utf-8")
     probe.write_text(markup.replace("</body>", PROBE % json.dumps(names) + "</body>"), "utf-8")
-    profile = tmp_path / "profile"
-    result = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={profile}",
-            "--dump-dom",
-            probe.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    match = re.search(r'<pre id="probe">(.*?)</pre>', result.stdout, re.S)
-    assert match, result.stdout[-2000:]
-    found = json.loads(html.unescape(match.group(1)))
+    found = probe_page(probe, tmp_path / "profile")
 
     doc = ombudsman_nlp.load()(SEED.read_text(encoding="utf-8"))
     expected = {s.label_ for s in display_span_group(doc)}
@@ -141,28 +147,6 @@ def test_mouse_selection_gives_python_offsets(tmp_path):
     script = base64.b64encode(SELECTION_ESM.encode("utf-8")).decode("ascii")
     page = tmp_path / "selection.html"
     page.write_text(SELECTION_PAGE % (json.dumps(text), json.dumps(bounds), script), "utf-8")
-    result = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    match = re.search(r'<pre id="probe">(.*?)</pre>', result.stdout, re.S)
-    assert match, result.stdout[-2000:]
-    found = json.loads(html.unescape(match.group(1)))
+    found = probe_page(page, tmp_path / "profile", "--virtual-time-budget=5000")
     assert found == {"start": start, "end": start + len(wanted), "saved": 1}
     assert text[found["start"] : found["end"]] == wanted
