@@ -18,6 +18,7 @@ A ``SPEAKER`` hit names someone other than the complainant ("school", "officer",
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -114,6 +115,7 @@ def apply_context(
         ]
     if not scopes:
         return [new(Modified, (t, _NOTHING, ())) for t in targets]
+    terminators.sort()
     result: list[Modified] = []
     for target in targets:
         t_start, t_end = target.start, target.end
@@ -125,14 +127,14 @@ def apply_context(
                     continue
                 if limit is not None and t_start - m_end > limit:
                     continue
-                if terminators and any(m_end <= t < t_start for t in terminators):
+                if terminators and _between(terminators, m_end, t_start):
                     continue
             elif t_end <= m_start:  # the target precedes: a backward scope
                 if direction is None or direction == "forward":
                     continue
                 if limit is not None and m_start - t_end > limit:
                     continue
-                if terminators and any(t_end <= t < m_start for t in terminators):
+                if terminators and _between(terminators, t_end, m_start):
                     continue
             elif label in _SELF_CONTAINED:
                 # They overlap. "no fault" holds its own negation, "had to pay" its own verb;
@@ -148,6 +150,12 @@ def apply_context(
         else:
             result.append(new(Modified, (target, frozenset(categories), tuple(ids))))
     return result
+
+
+def _between(sorted_starts: list[int], first: int, stop: int) -> bool:
+    """Whether any of the sorted offsets lies in ``[first, stop)``."""
+    at = bisect_left(sorted_starts, first)
+    return at < len(sorted_starts) and sorted_starts[at] < stop
 
 
 def _longest_frames(

@@ -202,12 +202,14 @@ def set_sentence_starts(
     doc: Doc,
     tokens: list[int] | numpy.ndarray,
     idx: list[int] | numpy.ndarray,
+    longest: int | None = None,
 ) -> None:
     """Start the doc's sentences at the token offsets ``tokens`` (and 0), and no others.
 
     Offsets past the last token are left out. ``idx`` is the doc's ``IDX`` values: the
     doc's :class:`Sentences` are built from them at once (their ends on first use).
-    ``tokens`` and ``idx`` may be numpy arrays.
+    ``tokens`` and ``idx`` may be numpy arrays. With ``longest``, a sentence of more tokens
+    is cut into pieces of ``longest`` tokens.
     """
     n = len(doc)
     # A set of Python ints: ``numpy.unique`` costs more than this on a few hundred starts.
@@ -215,6 +217,8 @@ def set_sentence_starts(
     starts: list[int] = sorted({t for t in offsets if t < n})
     if n and (not starts or starts[0] != 0):
         starts.insert(0, 0)
+    if longest is not None and n:
+        starts = _cut_long(starts, n, longest)
     flags = numpy.full((n, 1), _NOT_START, dtype="uint64")
     flags[starts] = 1
     doc.from_array([SENT_START], flags)
@@ -230,6 +234,18 @@ def set_sentence_starts(
     sentences._known_ends = {}
     sentences._markers = None
     _SENTENCES[doc] = (n, sentences)
+
+
+def _cut_long(starts: list[int], n: int, longest: int) -> list[int]:
+    """Sorted sentence starts of a doc of ``n`` tokens, with more starts cutting every
+    sentence longer than ``longest`` tokens."""
+    ends = [*starts[1:], n]
+    if all(end - start <= longest for start, end in zip(starts, ends, strict=True)):
+        return starts
+    cut: list[int] = []
+    for start, end in zip(starts, ends, strict=True):
+        cut.extend(range(start, end, longest))
+    return cut
 
 
 _NOT_START = numpy.uint64(2**64 - 1)  # -1 as spaCy reads ``SENT_START`` from ``uint64``

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ombudsman_nlp.decision import build_decision
 
@@ -234,3 +236,36 @@ def test_action_records_hold_their_sentence_without_trailing_space(nlp) -> None:
     assert apology.deadline == "within 4 weeks of this decision"
     for action in actions:
         assert text[action.start : action.end] == action.text == action.text.strip()
+
+
+_KINDS = ["reconsider", "service_improvement", "apology", "provide_service"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 6), st.sampled_from(_KINDS))))
+def test_longest_triggers_equal_the_pairwise_rule(raw) -> None:
+    """``_longest`` compares each trigger with its neighbours only; it keeps exactly the
+    triggers that no other overlapping trigger outranks or strictly contains."""
+    from ombudsman_nlp.components.actions import _KIND_RANK, _longest
+    from ombudsman_nlp.patterns import Pattern
+    from ombudsman_nlp.rules import Hit
+
+    triggers = [
+        Hit(Pattern(id=f"t{n}", label=kind, pattern="x"), start, start + length)
+        for n, (start, length, kind) in enumerate(raw)
+    ]
+
+    def outranked(t: Hit, o: Hit) -> bool:
+        if o is t or not (o.start < t.end and t.start < o.end):
+            return False
+        if _KIND_RANK[o.pattern.label] > _KIND_RANK[t.pattern.label]:
+            return True
+        return (
+            o.pattern.label == t.pattern.label
+            and o.start <= t.start
+            and t.end <= o.end
+            and o.end - o.start > t.end - t.start
+        )
+
+    expected = [t for t in triggers if not any(outranked(t, o) for o in triggers)]
+    assert _longest(triggers) == expected

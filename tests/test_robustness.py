@@ -18,7 +18,9 @@ from spacy.tokens import Span
 
 import ombudsman_nlp
 from ombudsman_nlp.batch import json_line, process_input
+from ombudsman_nlp.components.sections import MAX_SENTENCE_TOKENS
 from ombudsman_nlp.decision import build_decision
+from ombudsman_nlp.labels import FINDINGS_KEY
 from ombudsman_nlp.textio import InputDoc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,6 +125,20 @@ def test_huge_lines(seed, copies, filler):
     line = (re.sub(r"\s+", " ", seed) + filler) * copies
     check(line)
     check(seed[:500] + "\n" + filler * 20_000 + "\n" + seed[500:])
+
+
+def test_text_without_sentence_ends_is_read_in_bounded_sentences():
+    """Scraped text with no sentence punctuation and no line breaks is one "sentence" to the
+    splitter; it is cut by length, so the rules' work on each piece stays bounded (it grows
+    faster than a sentence's length). The findings are still found."""
+    text = re.sub(r"[.!?;:\n]", " ", "\n\n".join(SEEDS * 2))
+    doc = NLP(text)
+    lengths = [len(sentence) for sentence in doc.sents]
+    assert max(lengths) == MAX_SENTENCE_TOKENS
+    assert sum(lengths) == len(doc)
+    fault = [span for span in doc.spans[FINDINGS_KEY] if span.label_ == "FAULT"]
+    assert fault and all(span.text == text[span.start_char : span.end_char] for span in fault)
+    check(text)
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from ombudsman_nlp.components.sections import (
     FURNITURE,
     HEADER,
     IMPLICIT_SUMMARY,
+    MAX_SENTENCE_TOKENS,
     PAGE_END,
 )
 from ombudsman_nlp.extensions import Sentences, doc_text
@@ -93,6 +94,10 @@ def _expected(sectionizer, doc):
     if chars:
         positions = numpy.searchsorted(idx, numpy.asarray(chars, dtype=idx.dtype))
         starts[positions[positions < len(doc)]] = 1
+    # A sentence longer than MAX_SENTENCE_TOKENS is cut every MAX_SENTENCE_TOKENS tokens.
+    firsts = [i for i, flag in enumerate(starts.tolist()) if flag == 1]
+    for first, stop in zip(firsts, [*firsts[1:], len(doc)], strict=True):
+        starts[first + MAX_SENTENCE_TOKENS : stop : MAX_SENTENCE_TOKENS] = 1
     spans = []
     bounds = [*sections[1:], (len(text), "", "")]
     for (start, label, pattern_id), (end, _, _) in zip(sections, bounds, strict=True):
@@ -148,7 +153,9 @@ def _texts() -> list[str]:
                 at = chooser.randrange(len(pieces) + 1)
                 pieces.insert(at, chooser.choice(_EDITS))
             edited.append("".join(pieces))
-    return texts + edited
+    # Scraped text without sentence punctuation or line breaks: one line, cut by length.
+    unpunctuated = [re.sub(r"[.!?;:\n]", " ", text) for text in texts[:2]]
+    return texts + edited + unpunctuated
 
 
 @pytest.fixture(scope="module")

@@ -214,10 +214,20 @@ def _framed_sentences(
 
 def _longest(triggers: list[Hit]) -> list[Hit]:
     """Drop triggers inside a longer one ("apology" in "written apology") and, where triggers
-    of two kinds overlap, the less specific kind ("carry out a [fresh assessment]")."""
-    return [
-        t
-        for t in triggers
+    of two kinds overlap, the less specific kind ("carry out a [fresh assessment]").
+
+    Each trigger is compared with the triggers that can overlap it only, found by start in
+    a sorted copy: a long decision holds hundreds of triggers.
+    """
+    if len(triggers) < 2:
+        return list(triggers)
+    by_start = sorted(triggers, key=lambda h: h.start)
+    starts = [h.start for h in by_start]
+    longest = max(h.end - h.start for h in by_start)
+    kept = []
+    for t in triggers:
+        # An overlapping trigger starts before ``t`` ends, and less than ``longest`` before it.
+        near = by_start[bisect_left(starts, t.start - longest + 1) : bisect_left(starts, t.end)]
         if not any(
             o is not t
             and o.start < t.end
@@ -231,9 +241,10 @@ def _longest(triggers: list[Hit]) -> list[Hit]:
                     and o.end - o.start > t.end - t.start
                 )
             )
-            for o in triggers
-        )
-    ]
+            for o in near
+        ):
+            kept.append(t)
+    return kept
 
 
 def _labels(hits: list[Hit]) -> set[str]:

@@ -25,6 +25,10 @@ _MAX_HEADING = 90
 _MAX_KNOWN_LINE = 200
 _MAX_KNOWN = 20000
 _UNKNOWN = object()
+# Text without sentence punctuation (scraped junk) is cut into sentences of this many tokens:
+# the rules' work on a sentence grows faster than its length. The longest sentence of the
+# labelled decisions has 86 tokens (143 for a block of page furniture).
+MAX_SENTENCE_TOKENS = 400
 
 
 _FOOTNOTE = re.compile(r"(?<=[a-z])\d{1,2}$")  # "The Ombudsman's role and powers7"
@@ -237,7 +241,7 @@ class Sectionizer(PatternComponent):
             sentence_chars.append(end)
         idx = doc.to_array(IDX)
         tokens = numpy.searchsorted(idx, sentence_chars)  # ``bisect_left`` of each
-        set_sentence_starts(doc, tokens[:count], idx)
+        set_sentence_starts(doc, tokens[:count], idx, longest=MAX_SENTENCE_TOKENS)
         spans, rows = self._section_spans(doc, bounds, tokens[count:].tolist())
         doc.spans[SECTIONS_KEY] = spans
         remember_sections(doc, rows)
