@@ -217,7 +217,7 @@ def set_sentence_starts(
     starts: list[int] = sorted({t for t in offsets if t < n})
     if n and (not starts or starts[0] != 0):
         starts.insert(0, 0)
-    if longest is not None and n:
+    if longest is not None and n > longest:
         starts = _cut_long(starts, n, longest)
     flags = numpy.full((n, 1), _NOT_START, dtype="uint64")
     flags[starts] = 1
@@ -331,14 +331,13 @@ def get_span_section(span: Span) -> str | None:
 
 def section_at(doc: Doc, char: int) -> str | None:
     """Label of the section holding character offset ``char``, or None."""
-    sections = doc.spans.get(labels.SECTIONS_KEY, ())
-    if not sections:
+    rows = section_rows(doc)  # plain values: no ``Span`` made per section on each call
+    if not rows:
         return None
-    starts = [s.start_char for s in sections]
-    index = bisect_right(starts, char) - 1
-    if index < 0 or char >= sections[index].end_char:
+    index = bisect_right([row.start_char for row in rows], char) - 1
+    if index < 0 or char >= rows[index].end_char:
         return None
-    return sections[index].label_
+    return rows[index].label
 
 
 _DOC_GETTERS = {
