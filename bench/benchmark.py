@@ -6,6 +6,8 @@ Times, in one run on the same texts (the seed decisions repeated, plus the dev e
 - a bare ``spacy.blank("en")`` tokenizer;
 - both streaming, ``nlp.pipe(texts)`` (the components then work batch by batch);
 - each pipe on its own (per-component breakdown);
+- one long text (the seeds joined 16 times), as it is and without sentence ends or line
+  breaks (scraped text read as one line: the sentences are then cut by length);
 - the output floor: a bare tokenizer plus setting the sentence starts and span groups the
   pipeline gave each text, with no rule logic (what spaCy alone costs to hold the output);
 - ``extract``'s batch path with ``n_process=1`` and ``n_process=2``;
@@ -180,6 +182,25 @@ def time_components(nlp, texts: list[str], rounds: int) -> dict[str, dict]:
             best[name] = min(best[name], spent[name])
     total = sum(best.values())
     return {name: {"seconds": best[name], "share": best[name] / total} for name in names}
+
+
+def time_unpunctuated(copies: int = 16) -> dict:
+    """Seconds of ``nlp(text)`` on the seed decisions joined ``copies`` times, as they are and
+    with every sentence end and line break made a space (scraped text read as one line)."""
+    import re
+
+    import ombudsman_nlp
+
+    nlp = ombudsman_nlp.load()
+    joined = "\n\n".join(
+        [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))] * copies
+    )
+    result = {}
+    for name, text in (("punctuated", joined), ("unpunctuated", re.sub(r"[.!?;:\n]", " ", joined))):
+        start = time.perf_counter()
+        nlp(text)
+        result[name] = {"chars": len(text), "seconds": time.perf_counter() - start}
+    return result
 
 
 def time_batch(texts: list[str], n_processes: list[int]) -> dict:
@@ -417,6 +438,10 @@ def report(result: dict) -> str:
     ]
     for name, row in t["components"].items():
         lines.append(f"  {name:22s} {row['seconds']:7.3f} s  {100 * row['share']:5.1f} %")
+    if "long_text" in result:
+        lines.append("")
+        for name, row in result["long_text"].items():
+            lines.append(f"one {row['chars']:,}-character text ({name}): {row['seconds']:.2f} s")
     if "batch" in result:
         lines.append("")
         b = result["batch"]
@@ -493,6 +518,7 @@ def main(argv: list[str] | None = None) -> int:
     result: dict = {"texts": len(texts), "seed_repeats": args.seed_repeats, "rounds": rounds}
     n_full = len(list(SEEDS.glob("*.txt"))) * args.seed_repeats
     result["throughput"] = time_throughput(texts, rounds, n_full)
+    result["long_text"] = time_unpunctuated()
     if not args.no_batch:
         result["batch"] = time_batch(texts * args.batch_copies, [1, 2])
     if not args.no_load:
