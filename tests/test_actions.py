@@ -12,7 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ombudsman_nlp.components.actions import _KIND_RANK, _longest
 from ombudsman_nlp.decision import build_decision
+from ombudsman_nlp.patterns import Pattern
+from ombudsman_nlp.rules import Hit
 
 SEEDS = Path(__file__).resolve().parent.parent / "training" / "seeds"
 
@@ -194,7 +197,6 @@ def test_not_actions_in_full_decisions(nlp, text: str) -> None:
 
 def test_word_set_patterns_compile_to_token_offsets(nlp) -> None:
     from ombudsman_nlp.components.wordsets import WordSetMatcher, compilable
-    from ombudsman_nlp.patterns import Pattern
 
     pattern = [
         {"LOWER": {"IN": ["review", "amend"]}},
@@ -238,7 +240,7 @@ def test_action_records_hold_their_sentence_without_trailing_space(nlp) -> None:
         assert text[action.start : action.end] == action.text == action.text.strip()
 
 
-_KINDS = ["reconsider", "service_improvement", "apology", "provide_service"]
+_KINDS = sorted(_KIND_RANK)
 
 
 @settings(max_examples=200, deadline=None)
@@ -246,10 +248,6 @@ _KINDS = ["reconsider", "service_improvement", "apology", "provide_service"]
 def test_longest_triggers_equal_the_pairwise_rule(raw) -> None:
     """``_longest`` compares each trigger with its neighbours only; it keeps exactly the
     triggers that no other overlapping trigger outranks or strictly contains."""
-    from ombudsman_nlp.components.actions import _KIND_RANK, _longest
-    from ombudsman_nlp.patterns import Pattern
-    from ombudsman_nlp.rules import Hit
-
     triggers = [
         Hit(Pattern(id=f"t{n}", label=kind, pattern="x"), start, start + length)
         for n, (start, length, kind) in enumerate(raw)
