@@ -53,6 +53,11 @@ def _group(doc: Doc, key: str) -> list[Span]:
     return list(doc.spans[key]) if key in doc.spans else []
 
 
+def _any(doc: Doc, key: str) -> bool:
+    """Whether the span group ``key`` holds a span (without making its ``Span`` objects)."""
+    return key in doc.spans and len(doc.spans[key]) > 0
+
+
 def overall_fault(doc: Doc) -> str | None:
     """overall.fault: the printed outcome, else the concluding findings and outcome cues.
 
@@ -68,7 +73,7 @@ def overall_fault(doc: Doc) -> str | None:
     found = {s.label_ for s in concluding}
     if FAULT in found:
         return "fault"
-    if _group(doc, OUTCOME_CUES_KEY):
+    if _any(doc, OUTCOME_CUES_KEY):
         return "not_investigated"
     if NO_FAULT in found:
         return "no_fault"
@@ -82,11 +87,7 @@ def overall_injustice(doc: Doc, fault: str | None) -> str | None:
     where it was not, "no injustice" findings come first.
     """
     labels = {s.label_ for s in _group(doc, INJUSTICE_KEY)}
-    positive = (
-        INJUSTICE in labels
-        or bool(_group(doc, REMEDY_PURPOSES_KEY))
-        or bool(_group(doc, REMEDIES_KEY))
-    )
+    positive = INJUSTICE in labels or _any(doc, REMEDY_PURPOSES_KEY) or _any(doc, REMEDIES_KEY)
     negative = NO_INJUSTICE in labels
     if fault == "fault":
         return "no_injustice" if negative and not positive else "injustice"
