@@ -314,10 +314,9 @@ def propose(
                         sections=list(limit) or None,
                         comment=f"proposed from {support[label][gram]} missed {label} spans",
                     )
-                    if _key(pattern) in taken:
-                        continue
-                    taken.add(_key(pattern))
-                    proposals.append(
+                    _add_new(
+                        proposals,
+                        taken,
                         Proposal(
                             label=label,
                             pattern=pattern,
@@ -325,9 +324,17 @@ def propose(
                             support=support[label][gram],
                             background=neg,
                             sources=sorted(set(sources[(label, gram)])),
-                        )
+                        ),
                     )
     return proposals
+
+
+def _add_new(proposals: list[Proposal], taken: set[str], proposal: Proposal) -> None:
+    """Append the proposal unless a rule of the same label, pattern and sections is taken."""
+    key = _key(proposal.pattern)
+    if key not in taken:
+        taken.add(key)
+        proposals.append(proposal)
 
 
 def _key(pattern: Pattern) -> str:
@@ -482,10 +489,9 @@ def propose_modifiers(
                 direction="both",
                 comment=f"proposed from {support[(label, modifier)][gram]} wrong {label} spans",
             )
-            if _key(pattern) in taken:
-                continue
-            taken.add(_key(pattern))
-            proposals.append(
+            _add_new(
+                proposals,
+                taken,
                 Proposal(
                     label=label,
                     pattern=pattern,
@@ -494,6 +500,6 @@ def propose_modifiers(
                     background=misses,
                     sources=sorted(set(sources[(label, modifier, gram)])),
                     evidence="wrong",
-                )
+                ),
             )
     return proposals
